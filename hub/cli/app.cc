@@ -1,0 +1,44 @@
+#include "hub/cli/app.h"
+
+#include <cstdio>
+#include <string>
+
+namespace simpul::cli {
+namespace {
+
+constexpr std::string_view usage_text =
+    "usage: simpul <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run -c FILE        run the hub\n"
+    "  validate -c FILE   check a config and print every problem\n"
+    "  eval EXPR          evaluate a JSONata expression\n"
+    "  map -m MAPPING     apply a mapping file\n"
+    "  test [PATH...]     run the examples of mapping files\n"
+    "  dlq ...            list, show, replay, purge dead letters\n"
+    "  audit verify FILE  verify the audit log's hash chain\n"
+    "  version            print the version\n"
+    "\n"
+    "Run 'simpul <command> --help' for a command's options.\n";
+
+void print(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+}  // namespace
+
+int run_app(std::span<const std::string_view> args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print(usage_text);
+    return args.empty() ? 2 : 0;
+  }
+  auto cmd = args[0];
+  if (cmd == "version" || cmd == "--version") {
+    print("simpul " SIMPUL_VERSION "\n");
+    return 0;
+  }
+  std::fprintf(stderr, "simpul: unknown command '%.*s'\n\n", static_cast<int>(cmd.size()),
+               cmd.data());
+  std::fwrite(usage_text.data(), 1, usage_text.size(), stderr);
+  return 2;
+}
+
+}  // namespace simpul::cli

@@ -1,0 +1,2 @@
+// Placeholder translation unit until the mapping engine lands.
+namespace simpul::mappings {}

@@ -1,0 +1,2 @@
+// Placeholder translation unit until the security building blocks land.
+namespace simpul::security {}
