@@ -224,4 +224,11 @@ std::vector<hub::connector_status> hub::status() const {
   return out;
 }
 
+std::vector<std::pair<std::string, circuit_breaker::state>> hub::circuits() const {
+  std::vector<std::pair<std::string, circuit_breaker::state>> out;
+  auto now = circuit_breaker::clock::now();
+  for (const auto& [name, b] : breakers_) out.emplace_back(name, b->current(now));
+  return out;
+}
+
 }  // namespace simpul::hub

@@ -51,6 +51,8 @@ class hub {
     bool ready = false;
   };
   std::vector<connector_status> status() const;
+  /// Circuit breaker state per output connector.
+  std::vector<std::pair<std::string, circuit_breaker::state>> circuits() const;
   const config::hub_config& config() const { return *cfg_; }
   dead_letter_sink& dead_letters() { return *dlq_; }
 

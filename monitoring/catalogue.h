@@ -48,8 +48,19 @@ class catalogue {
   prometheus::Family<prometheus::Counter>& dead_lettered;  // {route, reason}
   prometheus::Family<prometheus::Histogram>& delivery_duration; // {route, connector}
   prometheus::Family<prometheus::Gauge>& queue_depth;      // {route, connector}
-  // connectors
+  // durable storage
+  prometheus::Family<prometheus::Gauge>& spool_depth;      // {route}
+  prometheus::Family<prometheus::Gauge>& spool_bytes;      // {route}
+  prometheus::Family<prometheus::Gauge>& spool_limit;      // {route}
+  prometheus::Family<prometheus::Gauge>& spool_oldest_age; // {route}
+  prometheus::Family<prometheus::Gauge>& dlq_depth;        // {route}
+  prometheus::Family<prometheus::Gauge>& dlq_oldest_age;   // {route}
+  // connectors and protection
   prometheus::Family<prometheus::Gauge>& connector_up;     // {connector, type}
+  prometheus::Family<prometheus::Gauge>& circuit_state;    // {connector}: 0 closed, 1 open, 2 half-open
+  prometheus::Family<prometheus::Counter>& auth_failures;  // {route, reason}
+  prometheus::Family<prometheus::Counter>& rate_limited;   // {route}
+  prometheus::Family<prometheus::Gauge>& ready;            // {}
 
   /// Buckets for ms-scale work: 0.5 ms .. 30 s.
   static prometheus::Histogram::BucketBoundaries latency_buckets();

@@ -88,11 +88,18 @@ admin_api::response admin_api::handle(const request& req) const {
 }
 
 admin_api::response admin_api::metrics() const {
-  if (auto h = current()) {
+  // State gauges are sampled at scrape time: cheaper than updating them on
+  // every transition, and always current.
+  auto h = current();
+  if (h) {
     for (const auto& s : h->status()) {
       metrics_.connector_up.Add({{"connector", s.name}, {"type", s.type}}).Set(s.ready ? 1 : 0);
     }
+    for (const auto& [name, state] : h->circuits()) {
+      metrics_.circuit_state.Add({{"connector", name}}).Set(static_cast<double>(state));
+    }
   }
+  metrics_.ready.Add({}).Set(h && h->ready() ? 1 : 0);
   response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = metrics_.scrape();
