@@ -116,7 +116,7 @@ bool has_ordinal_suffix_at(std::u32string_view text, std::size_t pos) {
 }
 
 std::vector<integer_match> match_decimal(const integer_format& f, std::u32string_view text,
-                                         int max_digits) {
+                                         int max_digits, int min_digits) {
   auto is_digit = [&](char32_t c) { return c >= f.zero && c <= f.zero + 9; };
   auto is_separator = [&](char32_t c) {
     if (f.regular) return c == f.group_separator;
@@ -133,6 +133,7 @@ std::vector<integer_match> match_decimal(const integer_format& f, std::u32string
       value = value * 10 + static_cast<double>(c - f.zero);
       ++digits;
       const std::size_t end = i + 1;
+      if (digits < min_digits) continue;
       if (!f.ordinal) {
         found.push_back({end, value});
       } else if (has_ordinal_suffix_at(text, end)) {
@@ -263,11 +264,11 @@ std::string format_with(double value, const integer_format& f) {
 }
 
 std::vector<integer_match> match_integer(const integer_format& f, std::u32string_view text,
-                                         int max_digits) {
+                                         int max_digits, int min_digits) {
   switch (f.style) {
     case integer_style::decimal:
     case integer_style::names:
-      return match_decimal(f, text, max_digits);
+      return match_decimal(f, text, max_digits, min_digits);
     case integer_style::words:
       return match_words(text);
     case integer_style::roman:

@@ -52,9 +52,10 @@ struct integer_match {
 };
 
 /// Every way `format` can read an integer at the start of `text`, longest
-/// first (callers backtrack over them). `max_digits` > 0 bounds a decimal run.
+/// first (callers backtrack over them). For a decimal pattern, `max_digits`
+/// and `min_digits` (when > 0) bound the number of digits read.
 std::vector<integer_match> match_integer(const integer_format& format, std::u32string_view text,
-                                         int max_digits = 0);
+                                         int max_digits = 0, int min_digits = 0);
 
 /// The English ordinal suffix ("st", "nd", "rd", "th") of a whole number.
 std::string_view ordinal_suffix(double value);
