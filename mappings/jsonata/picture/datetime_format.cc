@@ -79,7 +79,10 @@ std::expected<std::string, picture_error> format_marker(const date_marker& m, co
     case 'w': value = f.week_of_month; break;
     case 'H': value = f.hour; break;
     case 'h': value = f.hour % 12 == 0 ? 12 : f.hour % 12; break;
-    case 'P': return name_of(m, f.hour < 12 ? "Am" : "Pm");
+    case 'P': {  // only [PN] shouts; [Pn] and [PNn] both give "am"
+      const std::string half = f.hour < 12 ? "am" : "pm";
+      return m.format.casing == letter_case::upper ? detail::ascii_upper(half) : half;
+    }
     case 'm': value = f.minute; break;
     case 's': value = f.second; break;
     case 'f': value = f.millis; break;  // as an integer of milliseconds, like the reference

@@ -270,6 +270,9 @@ std::expected<std::int64_t, picture_error> assemble(std::array<std::optional<dou
     v[s] = value;
   }
   auto whole = [&](int s) { return static_cast<std::int64_t>(std::llround(*v[s])); };
+  // JSONata builds the instant with Date.UTC, which reads years 0..99 as
+  // 1900..1999; do the same so "[Y01]" texts give the reference's answer.
+  if (*v[kY] >= 0 && *v[kY] <= 99) *v[kY] += 1900;
   const std::int64_t days = ordinal_date
                                 ? detail::days_from_civil(whole(kY), 1, 1) + whole(kd) - 1
                                 : detail::days_from_civil(whole(kY), whole(kM), whole(kD));

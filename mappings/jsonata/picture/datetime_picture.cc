@@ -35,24 +35,21 @@ std::optional<int> width_number(std::u32string_view text) {
   return n;
 }
 
-// Splits ",min-max" off a marker body when what follows the last comma is a
-// width; "[Y9,999,*]" keeps "9,999" as its presentation.
-bool split_width(std::u32string_view body, std::u32string_view& presentation, date_marker& m) {
+// Splits ",min-max" off a marker body at its last comma ("[Y9,999,*]" keeps
+// "9,999" as its presentation); a malformed width is ignored, as the
+// reference implementation does.
+void split_width(std::u32string_view body, std::u32string_view& presentation, date_marker& m) {
   const auto comma = body.rfind(U',');
-  if (comma == std::u32string_view::npos) return false;
+  if (comma == std::u32string_view::npos) return;
+  presentation = body.substr(0, comma);
   const std::u32string_view width = body.substr(comma + 1);
   const auto dash = width.find(U'-');
   const auto min = width_number(width.substr(0, dash));
-  if (!min) return false;
   std::optional<int> max = -1;
-  if (dash != std::u32string_view::npos) {
-    max = width_number(width.substr(dash + 1));
-    if (!max) return false;
-  }
-  presentation = body.substr(0, comma);
+  if (dash != std::u32string_view::npos) max = width_number(width.substr(dash + 1));
+  if (!min || !max) return;
   m.min_width = *min;
   m.max_width = *max;
-  return true;
 }
 
 std::expected<date_marker, picture_error> analyse_marker(std::u32string_view body) {
@@ -87,16 +84,18 @@ std::expected<date_marker, picture_error> analyse_marker(std::u32string_view bod
   m.format.ordinal = m.modifier == 'o';
   if (m.format.style == integer_style::decimal) {
     integer_format& f = m.format;
-    if (m.max_width > 0) {
-      f.mandatory_digits = std::min(f.mandatory_digits, m.max_width);
-      f.optional_digits = std::max(0, std::min(f.optional_digits, m.max_width - f.mandatory_digits));
-    }
     if (m.min_width > f.mandatory_digits) f.mandatory_digits = m.min_width;
     if (m.component == 'Y') {
+      // A year given a width, or a pattern of two or more digits, shows
+      // only its last digits: [Y01] and [Y,*-2] give "18" for 2018.
       if (m.max_width > 0) {
         m.year_digits = m.max_width;
       } else if (f.mandatory_digits + f.optional_digits >= 2) {
         m.year_digits = f.mandatory_digits + f.optional_digits;
+      }
+      if (m.year_digits > 0) {
+        f.mandatory_digits = m.year_digits;
+        f.optional_digits = 0;
       }
     }
   }
