@@ -107,6 +107,11 @@ std::expected<std::string, picture_error> format_datetime(std::int64_t millis,
                                                           std::optional<std::string_view> timezone) {
   auto parts = detail::analyse_date_picture(picture.value_or(detail::kIsoPicture));
   if (!parts) return std::unexpected(parts.error());
+  // The range of an ECMAScript Date (±100,000,000 days), which JSONata has.
+  constexpr std::int64_t kMaxMillis = 8'640'000'000'000'000;
+  if (millis > kMaxMillis || millis < -kMaxMillis) {
+    return std::unexpected(picture_error{"D1001", "Number out of range"});
+  }
   int offset = 0;
   if (timezone) {
     auto parsed = detail::parse_offset(*timezone);

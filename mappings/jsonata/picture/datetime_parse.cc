@@ -221,7 +221,7 @@ std::int64_t system_now_millis() {
 // Completes the components: the ones before the first given come from
 // `now`, the ones after the last given take their least value; a gap in the
 // middle cannot be filled sensibly.
-std::expected<std::int64_t, picture_error> assemble(std::array<std::optional<double>, kSlots> v,
+std::expected<std::optional<std::int64_t>, picture_error> assemble(std::array<std::optional<double>, kSlots> v,
                                                     int offset, std::int64_t now) {
   auto has = [&](int s) { return v[s].has_value(); };
   std::vector<int> sequence;
@@ -269,6 +269,9 @@ std::expected<std::int64_t, picture_error> assemble(std::array<std::optional<dou
     }
     v[s] = value;
   }
+  for (const auto& value : v) {  // e.g. a year in words beyond any calendar
+    if (value && !(std::fabs(*value) < 1e9)) return std::optional<std::int64_t>();
+  }
   auto whole = [&](int s) { return static_cast<std::int64_t>(std::llround(*v[s])); };
   // JSONata builds the instant with Date.UTC, which reads years 0..99 as
   // 1900..1999; do the same so "[Y01]" texts give the reference's answer.
@@ -312,7 +315,7 @@ std::expected<std::optional<std::int64_t>, picture_error> parse_datetime(
   if (!m.run()) return std::optional<std::int64_t>();
   auto millis = assemble(m.values(), m.offset(), now_millis.value_or(system_now_millis()));
   if (!millis) return std::unexpected(millis.error());
-  return std::optional<std::int64_t>(*millis);
+  return *millis;
 }
 
 }  // namespace simpul::mappings::jsonata::picture

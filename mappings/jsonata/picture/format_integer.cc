@@ -11,6 +11,9 @@ namespace simpul::mappings::jsonata::picture {
 std::expected<std::string, picture_error> format_integer(double value, std::string_view picture) {
   auto format = detail::analyse_integer_picture(picture);
   if (!format) return std::unexpected(format.error());
+  if (!std::isfinite(value)) {
+    return std::unexpected(picture_error{"D1001", "Number out of range"});
+  }
   // JSONata floors a fractional argument (so -12.6 formats as -13).
   return detail::format_with(std::floor(value), *format);
 }

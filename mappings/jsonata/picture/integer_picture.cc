@@ -149,10 +149,15 @@ std::vector<integer_match> match_decimal(const integer_format& f, std::u32string
   return found;
 }
 
+// Longest runs considered: each prefix is valued afresh, so this bounds the
+// work on hostile input; no calendar or sane integer needs more letters.
+constexpr std::size_t kMaxLetterRun = 256;
+constexpr int kMaxWords = 64;
+
 std::vector<integer_match> match_words(std::u32string_view text) {
   std::vector<integer_match> found;
   std::size_t i = 0;
-  while (i < text.size()) {
+  for (int words = 0; i < text.size() && words < kMaxWords; ++words) {
     std::size_t j = i;
     std::string word;
     while (j < text.size() && is_ascii_letter(text[j])) word.push_back(static_cast<char>(text[j++]));
@@ -174,7 +179,7 @@ template <class Accept, class Value>
 std::vector<integer_match> match_run(std::u32string_view text, bool allow_empty, Accept accept,
                                      Value value_of) {
   std::size_t run = 0;
-  while (run < text.size() && accept(text[run])) ++run;
+  while (run < text.size() && run < kMaxLetterRun && accept(text[run])) ++run;
   std::vector<integer_match> found;
   for (std::size_t len = run; len > 0 || (allow_empty && len == 0); --len) {
     if (auto v = value_of(encode_utf8(text.substr(0, len)))) found.push_back({len, *v});

@@ -26,6 +26,8 @@ TEST(FormatDatetime, IsoDefaultFollowsTheTimezone) {
   EXPECT_EQ(fm(1540127100000, std::nullopt, "-0500"), "2018-10-21T08:05:00.000-05:00");
   EXPECT_EQ(fm(1540127100000, std::nullopt, "0000"), "2018-10-21T13:05:00.000Z");
   EXPECT_EQ(fm(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(fm(8640000000000000), "5760-09-13T00:00:00.000Z");  // [Y0001] keeps four digits
+  EXPECT_EQ(fm(8640000000000001), "ERR D1001");
 }
 
 TEST(FormatDatetime, LiteralsAndBrackets) {
