@@ -321,6 +321,25 @@ void round_decimal(double v, int places, std::string& integer, std::string& frac
   }
   integer = all.substr(0, int_len);
   fraction = all.substr(int_len);
+  // Beyond the digits the double really holds, JSONata (toFixed) prints the
+  // exact binary expansion of the rounded number, not zeros: 0.1 with 22
+  // places is 0.1000000000000000055511. Below 1e21, where toFixed is plain.
+  if (all.size() > 15) {
+    const std::string decimal = integer + "." + fraction;
+    double rounded = 0;
+    std::from_chars(decimal.data(), decimal.data() + decimal.size(), rounded);
+    if (rounded < 1e21) {
+      char exact[512];
+      auto [stop, err] =
+          std::to_chars(exact, exact + sizeof exact, rounded, std::chars_format::fixed, places);
+      if (err == std::errc{}) {
+        const std::string text_fixed(exact, stop);
+        const auto point_at = text_fixed.find('.');
+        integer = text_fixed.substr(0, point_at);
+        fraction = point_at == std::string::npos ? "" : text_fixed.substr(point_at + 1);
+      }
+    }
+  }
 }
 
 std::u32string to_family(std::string_view ascii_digits, char32_t zero) {

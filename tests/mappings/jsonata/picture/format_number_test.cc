@@ -35,6 +35,29 @@ TEST(FormatNumber, RoundsHalfToEvenOnTheWrittenDecimal) {
   EXPECT_EQ(fn(9.995, "0.00"), "10.00");
 }
 
+TEST(FormatNumber, DigitsBeyondPrecisionAreTheDoublesOwn) {
+  EXPECT_EQ(fn(0.1, "0.0000000000000000000000"), "0.1000000000000000055511");
+  EXPECT_EQ(fn(12345678901234567890.0, "#,##0"), "12,345,678,901,234,567,168");
+  EXPECT_EQ(fn(1e-7, "0.000000000"), "0.000000100");
+}
+
+TEST(FormatNumber, OtherSymbols) {
+  decimal_format european;
+  european.decimal_separator = ",";
+  european.grouping_separator = ".";
+  EXPECT_EQ(fn(1234567.891, "#.##0,00", european), "1.234.567,89");
+  decimal_format arabic;
+  arabic.zero_digit = "\u0660";
+  EXPECT_EQ(fn(-1234.5, "#,##0.00", arabic), "-\u0661,\u0662\u0663\u0664.\u0665\u0660");
+  decimal_format custom;
+  custom.exponent_separator = "E";
+  custom.minus_sign = "\u2212";
+  EXPECT_EQ(fn(0.000123, "0.00E0", custom), "1.23E\u22124");
+  decimal_format pct;
+  pct.percent = "pct";
+  EXPECT_EQ(fn(0.256, "0.0pct", pct), "25.6pct");
+}
+
 TEST(FormatNumber, OptionalAndMandatoryDigits) {
   EXPECT_EQ(fn(0.5, "#.00"), ".50");
   EXPECT_EQ(fn(1, "#.##"), "1.0");
