@@ -49,7 +49,8 @@ TEST(FormatNumber, OtherSymbols) {
   decimal_format arabic;
   arabic.zero_digit = "\u0660";
   EXPECT_EQ(fn(-1234.5, "#,##0.00", arabic), "ERR D3086");  // ASCII 0 is passive now
-  EXPECT_EQ(fn(-1234.5, "#,##\\u0660.\\u0660\\u0660", arabic), "-\u0661,\u0662\u0663\u0664.\u0665\u0660");
+  EXPECT_EQ(fn(-1234.5, "#,##\u0660.\u0660\u0660", arabic),
+            "-\u0661,\u0662\u0663\u0664.\u0665\u0660");
   decimal_format custom;
   custom.exponent_separator = "E";
   custom.minus_sign = "\u2212";
