@@ -22,9 +22,13 @@ std::expected<std::optional<double>, picture_error> parse_integer(std::string_vi
                                                                   std::string_view picture) {
   auto format = detail::analyse_integer_picture(picture);
   if (!format) return std::unexpected(format.error());
-  const std::u32string input = detail::decode_utf8(text);
+  std::u32string input = detail::decode_utf8(text);
+  // Digits may carry the "-" that format_integer writes for negatives.
+  const bool negative = format->style == detail::integer_style::decimal && !input.empty() &&
+                        input.front() == U'-';
+  if (negative) input.erase(0, 1);
   for (const auto& match : detail::match_integer(*format, input)) {
-    if (match.length == input.size()) return std::optional<double>(match.value);
+    if (match.length == input.size()) return std::optional<double>(negative ? -match.value : match.value);
   }
   return std::optional<double>();
 }

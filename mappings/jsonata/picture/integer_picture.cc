@@ -151,7 +151,7 @@ std::vector<integer_match> match_decimal(const integer_format& f, std::u32string
 
 // Longest runs considered: each prefix is valued afresh, so this bounds the
 // work on hostile input; no calendar or sane integer needs more letters.
-constexpr std::size_t kMaxLetterRun = 256;
+constexpr std::size_t kMaxLetterRun = 4096;
 constexpr int kMaxWords = 64;
 
 std::vector<integer_match> match_words(std::u32string_view text) {
@@ -286,7 +286,7 @@ std::vector<integer_match> match_integer(const integer_format& f, std::u32string
           [](const std::string& s) { return from_roman(s); });
     case integer_style::alphabetic:
       return match_run(
-          text, false, [](char32_t c) { return is_ascii_letter(c); },
+          text, true, [](char32_t c) { return is_ascii_letter(c); },
           [](const std::string& s) { return from_alphabetic(s); });
   }
   return {};

@@ -80,6 +80,9 @@ TEST(ParseInteger, EveryPresentation) {
   EXPECT_EQ(pi("", "I"), 0);
   EXPECT_EQ(pi("xcix", "i"), 99);
   EXPECT_EQ(pi("FZPH", "A"), 123456);
+  EXPECT_EQ(pi("", "a"), 0);
+  EXPECT_EQ(pi("-1,000", "#,##0"), -1000);
+  EXPECT_EQ(pi("-7th", "0;o"), -7);
   EXPECT_EQ(pi("nineteen hundred and eighty-four", "w"), 1984);
   EXPECT_EQ(pi("Seven Hundred and Thirty-Third", "Ww;o"), 733);
   EXPECT_EQ(pi("ten billion trillion trillion trillion", "w"), 1e46);
