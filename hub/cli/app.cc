@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "hub/cli/validate_command.h"
+
 namespace simpul::cli {
 namespace {
 
@@ -31,6 +33,7 @@ int run_app(std::span<const std::string_view> args) {
     return args.empty() ? 2 : 0;
   }
   auto cmd = args[0];
+  if (cmd == "validate") return run_validate(args.subspan(1));
   if (cmd == "version" || cmd == "--version") {
     print("simpul " SIMPUL_VERSION "\n");
     return 0;
