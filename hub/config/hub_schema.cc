@@ -111,7 +111,7 @@ const std::vector<field_spec>& route_fields() {
                           1),
              }),
       field("timeout", field_type::duration,
-            "Request-reply: answer 504 after this; accept: bound of one delivery attempt.",
+            "Request-reply: the caller is answered 504 after this long without a reply.",
             "30s"),
       allowed(field("durability", field_type::string,
                     "`fsync`: the spool flushes to disk before the input is answered. `write`: "
