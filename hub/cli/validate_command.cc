@@ -44,8 +44,8 @@ int validate_file(const std::filesystem::path& file, const connectors::registry&
     return 1;
   }
   if (!quiet) {
-    write(out, file.string() + ": ok (" + std::to_string(cfg->connectors.size()) +
-                   " connectors, " + std::to_string(cfg->routes.size()) + " routes)\n");
+    write(out, file.string() + ": ok (" + std::to_string(cfg->connectors.size()) + " connectors, " +
+                   std::to_string(cfg->routes.size()) + " routes)\n");
   }
   return 0;
 }

@@ -20,7 +20,7 @@ int run_validate(std::span<const std::string_view> args);
 /// The work behind `run_validate`, with the registry and streams given, so
 /// tests can use their own connector types. Success goes to `out`
 /// ("FILE: ok (N connectors, N routes)", unless `quiet`), problems to `err`.
-int validate_file(const std::filesystem::path& file, const connectors::registry& reg,
-                  bool quiet, std::FILE* out, std::FILE* err);
+int validate_file(const std::filesystem::path& file, const connectors::registry& reg, bool quiet,
+                  std::FILE* out, std::FILE* err);
 
 }  // namespace simpul::cli

@@ -66,8 +66,9 @@ class config_checker {
     std::vector<connector_config> out;
     if (section.is_null()) return out;
     if (!section.is_map()) {
-      v_.report(section.where(), "connectors",
-                "got " + spec_validator::describe(section) + " (expected a map of named connectors)");
+      v_.report(
+          section.where(), "connectors",
+          "got " + spec_validator::describe(section) + " (expected a map of named connectors)");
       return out;
     }
     for (auto& e : section.entries()) {
@@ -89,8 +90,8 @@ class config_checker {
       if (problems_.size() == before) {
         for (auto& [where, message] : factory->check(e.value)) v_.report(where, path, message);
       }
-      out.push_back(connector_config{e.key, spec.type, std::make_shared<const node>(e.value),
-                                     e.key_mark});
+      out.push_back(
+          connector_config{e.key, spec.type, std::make_shared<const node>(e.value), e.key_mark});
     }
     return out;
   }
@@ -99,8 +100,9 @@ class config_checker {
                                                    const mark& key_mark) {
     const node* type = conn.find("type");
     if (!type) {
-      v_.report(key_mark, path,
-                "missing required field 'type' (expected one of: " + join_names(reg_.names()) + ")");
+      v_.report(
+          key_mark, path,
+          "missing required field 'type' (expected one of: " + join_names(reg_.names()) + ")");
       return nullptr;
     }
     std::string type_path = child_path(path, "type");

@@ -27,8 +27,8 @@ bool valid_ipv6(std::string_view h) {
 
 result<host_port> parse_host_port(std::string_view text) {
   auto bad = [&](std::string why) {
-    return make_error("config.bad_listen", "'" + std::string(text) + "' is not host:port (" +
-                                               why + "; e.g. 127.0.0.1:8080 or [::1]:8080)");
+    return make_error("config.bad_listen", "'" + std::string(text) + "' is not host:port (" + why +
+                                               "; e.g. 127.0.0.1:8080 or [::1]:8080)");
   };
   std::string_view host;
   std::string_view port;

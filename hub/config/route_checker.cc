@@ -62,7 +62,7 @@ route_config route_checker::check_route(const std::string& name, node& route,
 
   r.when = route.get_string("when");
   r.mode = route.get_string("mode") == "request_reply" ? route_config::mode::request_reply
-                                                         : route_config::mode::accept;
+                                                       : route_config::mode::accept;
   if (r.mode == route_config::mode::request_reply) {
     const node* mode = route.find("mode");
     if (input && !input->request_reply) {
@@ -74,7 +74,8 @@ route_config route_checker::check_route(const std::string& name, node& route,
     if (to && r.to.size() > 1) {
       v_.report(to->where(), child_path(path, "to"),
                 "a request_reply route answers with one output's reply (expected exactly one "
-                "output, found " + std::to_string(r.to.size()) + ")");
+                "output, found " +
+                    std::to_string(r.to.size()) + ")");
     }
   }
   r.ordered = route.get_bool("ordered");
@@ -95,7 +96,8 @@ route_config route_checker::check_route(const std::string& name, node& route,
 const component_spec* route_checker::connector_for(const node& at, const std::string& path,
                                                    bool as_input) {
   if (!at.is_scalar() || at.text().empty()) {
-    v_.report(at.where(), path, "got " + spec_validator::describe(at) + " (expected a connector name)");
+    v_.report(at.where(), path,
+              "got " + spec_validator::describe(at) + " (expected a connector name)");
     return nullptr;
   }
   auto it = names_.connectors.find(at.text());
@@ -120,32 +122,47 @@ const component_spec* route_checker::connector_for(const node& at, const std::st
   return spec;
 }
 
+route_checker::connector_ref route_checker::check_ref(node& entry, const std::string& path,
+                                                      bool as_input) {
+  connector_ref ref;
+  if (entry.is_scalar()) {
+    ref.spec = connector_for(entry, path, as_input);
+    ref.name = entry.text();
+  } else if (entry.is_map()) {
+    if (const node* name = entry.find("connector")) {
+      ref.spec = connector_for(*name, child_path(path, "connector"), as_input);
+      ref.name = name->text();
+    } else {
+      v_.report(entry.where(), path,
+                "missing required field 'connector' (expected a connector name)");
+    }
+  } else {
+    v_.report(entry.where(), path,
+              "got " + spec_validator::describe(entry) +
+                  " (expected a connector name or {connector: NAME, ...})");
+    ref.ok = false;
+    return ref;
+  }
+  // The short form gets the defaults of the options too (and fails on
+  // required ones). Options of an unknown connector or type stay unchecked:
+  // that mistake is reported already, guessing its fields would add noise.
+  node options = entry.is_map() ? entry : node(node::kind::map, entry.where());
+  if (ref.spec && as_input) {
+    v_.check_object(options, ref.spec->route_fields, path, entry.where(), {"connector"});
+  } else if (ref.spec) {
+    v_.check_object(options, ref.spec->output_fields, path, entry.where(), {"connector", "when"});
+  }
+  if (entry.is_map()) entry = options;  // defaults filled in the tree, too
+  ref.options = std::make_shared<const node>(std::move(options));
+  return ref;
+}
+
 const component_spec* route_checker::check_from(route_config& r, node& from,
                                                 const std::string& path) {
-  const component_spec* spec = nullptr;
-  node options(node::kind::map, from.where());
-  if (from.is_scalar()) {
-    spec = connector_for(from, path, true);
-    r.from = from.text();
-  } else if (from.is_map()) {
-    const node* name = from.find("connector");
-    if (!name) {
-      v_.report(from.where(), path, "missing required field 'connector' (expected a connector name)");
-    } else {
-      spec = connector_for(*name, child_path(path, "connector"), true);
-      r.from = name->text();
-    }
-    options = from;
-  } else {
-    v_.report(from.where(), path,
-              "got " + spec_validator::describe(from) +
-                  " (expected a connector name or {connector: NAME, ...})");
-    return nullptr;
-  }
-  if (spec) v_.check_object(options, spec->route_fields, path, from.where(), {"connector"});
-  if (from.is_map()) from = options;  // defaults filled in place, too
-  r.from_options = std::make_shared<const node>(std::move(options));
-  return spec;
+  auto ref = check_ref(from, path, true);
+  r.from = ref.name;
+  r.from_options = ref.options;
+  return ref.spec;
 }
 
 void route_checker::check_steps(route_config& r, node& steps, const std::string& path) {
@@ -200,7 +217,8 @@ void route_checker::check_steps(route_config& r, node& steps, const std::string&
     } else if (kind == "map") {
       step.type = step_config::kind::map;
       if (!names_.mappings.contains(value.text()))
-        v_.report(value.where(), step_path, unknown_name("mapping", value.display(), names_.mappings));
+        v_.report(value.where(), step_path,
+                  unknown_name("mapping", value.display(), names_.mappings));
     } else if (kind == "filter") {
       step.type = step_config::kind::filter;
     } else {
@@ -223,43 +241,20 @@ void route_checker::check_to(route_config& r, node& to, const std::string& path)
 }
 
 void route_checker::check_target(route_config& r, node& entry, const std::string& path) {
+  auto ref = check_ref(entry, path, false);
+  if (!ref.ok) return;
   target_config t;
   t.where = entry.where();
-  node options(node::kind::map, entry.where());
-  const component_spec* spec = nullptr;
-  if (entry.is_scalar()) {
-    spec = connector_for(entry, path, false);
-    t.connector = entry.text();
-  } else if (entry.is_map()) {
-    const node* name = entry.find("connector");
-    if (!name) {
-      v_.report(entry.where(), path, "missing required field 'connector' (expected a connector name)");
+  t.connector = ref.name;
+  if (const node* when = entry.is_map() ? entry.find("when") : nullptr) {
+    if (when->is_scalar()) {
+      t.when = when->text();
     } else {
-      spec = connector_for(*name, child_path(path, "connector"), false);
-      t.connector = name->text();
+      v_.report(when->where(), child_path(path, "when"),
+                "got " + spec_validator::describe(*when) + " (expected a JSONata condition)");
     }
-    if (const node* when = entry.find("when")) {
-      if (when->is_scalar()) {
-        t.when = when->text();
-      } else {
-        v_.report(when->where(), child_path(path, "when"),
-                  "got " + spec_validator::describe(*when) + " (expected a JSONata condition)");
-      }
-    }
-    options = entry;
-  } else {
-    v_.report(entry.where(), path,
-              "got " + spec_validator::describe(entry) +
-                  " (expected a connector name or {connector: NAME, ...})");
-    return;
   }
-  // Options of an unknown connector or type stay unchecked: that mistake is
-  // reported already, and guessing its fields would only add noise.
-  if (spec) {
-    v_.check_object(options, spec->output_fields, path, entry.where(), {"connector", "when"});
-  }
-  if (entry.is_map()) entry = options;
-  t.options = std::make_shared<const node>(std::move(options));
+  t.options = ref.options;
   r.to.push_back(std::move(t));
 }
 

@@ -30,14 +30,22 @@ class route_checker {
   std::vector<route_config> check(node& routes);
 
  private:
+  /// A reference to a connector: `NAME` or `{connector: NAME, <options>}`.
+  struct connector_ref {
+    bool ok = true;  ///< false when the shape itself is wrong
+    std::string name;
+    const component_spec* spec = nullptr;  ///< null: unknown, misused or type unknown
+    node_ptr options;                      ///< the options, defaults filled
+  };
+
   route_config check_route(const std::string& name, node& route, const mark& key_mark);
   const component_spec* check_from(route_config& r, node& from, const std::string& path);
   void check_steps(route_config& r, node& steps, const std::string& path);
   void check_to(route_config& r, node& to, const std::string& path);
   void check_target(route_config& r, node& entry, const std::string& path);
+  connector_ref check_ref(node& entry, const std::string& path, bool as_input);
   /// The connector `name` written at `at`: known, and usable in that role.
-  const component_spec* connector_for(const node& at, const std::string& path,
-                                      bool as_input);
+  const component_spec* connector_for(const node& at, const std::string& path, bool as_input);
 
   spec_validator& v_;
   const route_names& names_;

@@ -12,9 +12,12 @@ namespace {
 std::string cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -37,11 +40,14 @@ std::string type_cell(const field_spec& f) {
 void rows(std::string& out, const std::vector<field_spec>& fields, const std::string& prefix) {
   for (const auto& f : fields) {
     std::string name = prefix + f.name;
-    std::string def = f.required ? "required" : f.default_value.empty() ? "" : "`" + f.default_value + "`";
+    std::string def = f.required                ? "required"
+                      : f.default_value.empty() ? ""
+                                                : "`" + f.default_value + "`";
     std::string doc = f.doc;
-    if (!f.example.empty()) doc += (doc.empty() ? "" : " ") + std::string("Example: `") + f.example + "`.";
-    out += "| `" + name + "` | " + cell(type_cell(f)) + " | " + cell(def) + " | " + cell(doc) +
-           " |\n";
+    if (!f.example.empty())
+      doc += (doc.empty() ? "" : " ") + std::string("Example: `") + f.example + "`.";
+    out +=
+        "| `" + name + "` | " + cell(type_cell(f)) + " | " + cell(def) + " | " + cell(doc) + " |\n";
     if (f.type == field_type::object) rows(out, f.fields, name + ".");
     if (f.type == field_type::object_list) rows(out, f.fields, name + "[].");
   }
@@ -82,7 +88,8 @@ std::string connectors_markdown(const connectors::registry& reg) {
     out += "### `" + spec.type + "`\n\n" + spec.summary + "\n\nUsable as: " + roles + "\n\n";
     out += "Fields (`connectors.NAME:`, besides `type`):\n\n" + fields_markdown(spec.fields);
     if (spec.input) out += "\nRoute options (`from:`):\n\n" + fields_markdown(spec.route_fields);
-    if (spec.output) out += "\nOutput options (`to:` entries):\n\n" + fields_markdown(spec.output_fields);
+    if (spec.output)
+      out += "\nOutput options (`to:` entries):\n\n" + fields_markdown(spec.output_fields);
     out += "\n";
   }
   return out;

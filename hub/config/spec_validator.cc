@@ -13,18 +13,30 @@ namespace {
 
 std::string expected_type(const field_spec& f) {
   switch (f.type) {
-    case field_type::string: return "a string";
-    case field_type::integer: return "a whole number";
-    case field_type::number: return "a number";
-    case field_type::boolean: return "true or false";
-    case field_type::duration: return "a duration such as 250ms, 30s, 5m";
-    case field_type::size: return "a size such as 512, 64KiB, 1MiB";
-    case field_type::string_list: return "a string or a list of strings";
-    case field_type::string_map: return "a map of strings";
-    case field_type::object: return "a map";
-    case field_type::object_list: return "a list of maps";
-    case field_type::any: return "any value";
-    case field_type::host_port: return "host:port";
+    case field_type::string:
+      return "a string";
+    case field_type::integer:
+      return "a whole number";
+    case field_type::number:
+      return "a number";
+    case field_type::boolean:
+      return "true or false";
+    case field_type::duration:
+      return "a duration such as 250ms, 30s, 5m";
+    case field_type::size:
+      return "a size such as 512, 64KiB, 1MiB";
+    case field_type::string_list:
+      return "a string or a list of strings";
+    case field_type::string_map:
+      return "a map of strings";
+    case field_type::object:
+      return "a map";
+    case field_type::object_list:
+      return "a list of maps";
+    case field_type::any:
+      return "any value";
+    case field_type::host_port:
+      return "host:port";
   }
   return "?";
 }
@@ -37,8 +49,10 @@ bool is_scalar_type(field_type t) {
     case field_type::boolean:
     case field_type::duration:
     case field_type::size:
-    case field_type::host_port: return true;
-    default: return false;
+    case field_type::host_port:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -63,10 +77,14 @@ void spec_validator::report(const mark& where, const std::string& path, std::str
 
 std::string spec_validator::describe(const node& n) {
   switch (n.type()) {
-    case node::kind::null: return "nothing";
-    case node::kind::map: return "a map";
-    case node::kind::sequence: return "a list";
-    case node::kind::scalar: return "'" + n.display() + "'";
+    case node::kind::null:
+      return "nothing";
+    case node::kind::map:
+      return "a map";
+    case node::kind::sequence:
+      return "a list";
+    case node::kind::scalar:
+      return "'" + n.display() + "'";
   }
   return "?";
 }
@@ -160,7 +178,8 @@ void spec_validator::check_value(node& value, const field_spec& f, const std::st
           }
         }
       } else {
-        report(value.where(), path, "got " + describe(value) + " (expected " + expected_type(f) + ")");
+        report(value.where(), path,
+               "got " + describe(value) + " (expected " + expected_type(f) + ")");
       }
       return;
     case field_type::string_map:
@@ -230,27 +249,33 @@ void spec_validator::check_text(const node& value, const field_spec& f, const st
       break;
     }
     case field_type::boolean:
-      if (!parse_bool(t)) report(at, path, "'" + value.display() + "' is not a boolean (expected true or false)");
+      if (!parse_bool(t))
+        report(at, path, "'" + value.display() + "' is not a boolean (expected true or false)");
       return;
     case field_type::duration:
-      if (auto d = parse_duration(t); !d) report(at, path, safe_parse_message(value, d.error().message));
+      if (auto d = parse_duration(t); !d)
+        report(at, path, safe_parse_message(value, d.error().message));
       return;
     case field_type::size:
-      if (auto s = parse_size(t); !s) report(at, path, safe_parse_message(value, s.error().message));
+      if (auto s = parse_size(t); !s)
+        report(at, path, safe_parse_message(value, s.error().message));
       return;
     case field_type::host_port:
-      if (auto h = parse_host_port(t); !h) report(at, path, safe_parse_message(value, h.error().message));
+      if (auto h = parse_host_port(t); !h)
+        report(at, path, safe_parse_message(value, h.error().message));
       return;
     default:
       break;
   }
   if (number && f.min && *number < *f.min) {
-    report(at, path, "'" + value.display() + "' is too small (expected at least " + format_number(*f.min) + ")");
+    report(
+        at, path,
+        "'" + value.display() + "' is too small (expected at least " + format_number(*f.min) + ")");
     return;
   }
   if (!f.allowed.empty() && std::find(f.allowed.begin(), f.allowed.end(), t) == f.allowed.end()) {
-    std::string msg = "'" + value.display() + "' is not allowed (expected one of: " +
-                      join_names(f.allowed);
+    std::string msg =
+        "'" + value.display() + "' is not allowed (expected one of: " + join_names(f.allowed);
     if (auto guess = closest_match(t, f.allowed); guess && !value.secret())
       msg += "; did you mean '" + *guess + "'?";
     report(at, path, msg + ")");

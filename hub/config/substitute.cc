@@ -60,8 +60,9 @@ class substituter {
       }
       auto close = in.find('}', i + 2);
       if (close == std::string::npos) {
-        report(n, path, "unterminated '${' (" + std::string(expected_forms) +
-                            "; write $${ for a literal ${)");
+        report(
+            n, path,
+            "unterminated '${' (" + std::string(expected_forms) + "; write $${ for a literal ${)");
         failed = true;
         break;
       }

@@ -1,13 +1,13 @@
 #include "hub/config/yaml_loader.h"
 
-#include <fstream>
-#include <map>
-#include <sstream>
-
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
 
 namespace simpul::config {
 namespace {

@@ -1,9 +1,8 @@
 #include "hub/config/config_loader.h"
 
-#include <stdlib.h>
-
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include "tests/hub/config/test_factories.h"
 
@@ -289,9 +288,10 @@ TEST_F(ConfigLoader, ValuesOutsideAllowedAndBelowMinimum) {
 }
 
 TEST_F(ConfigLoader, BadDurationsSizesAndListenAddresses) {
-  auto p = problems_of("hub:\n  shutdown_timeout: 10\n  admin: {listen: 'localhost'}\n"
-                       "connectors:\n  s:\n    type: test_server\n    listen: 127.0.0.1:99999\n"
-                       "    max_body: 1 parsec\n    read_timeout: 5 minutes\n");
+  auto p = problems_of(
+      "hub:\n  shutdown_timeout: 10\n  admin: {listen: 'localhost'}\n"
+      "connectors:\n  s:\n    type: test_server\n    listen: 127.0.0.1:99999\n"
+      "    max_body: 1 parsec\n    read_timeout: 5 minutes\n");
   ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0],
             "DIR/simpul.yaml:2:21: hub.shutdown_timeout: '10' is not a duration (expected a "
@@ -351,18 +351,24 @@ TEST_F(ConfigLoader, RoutesNamingMissingOrMisusedConnectors) {
                        "    from: {connector: out}\n"
                        "    to: {connector: ghost, when: 'x'}\n");
   ASSERT_EQ(p.size(), 6u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[0], "DIR/simpul.yaml:5:24: connectors.unknown_kind.type: unknown connector type "
-                  "'nope' (known: test_client, test_queue, test_server)");
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:10:11: routes.a.from: unknown connector 'apx' (known: api, "
-                  "out, q, unknown_kind; did you mean 'api'?)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:11:10: routes.a.to[0]: unknown connector 'outt' (known: api, "
-                  "out, q, unknown_kind; did you mean 'out'?)");
-  EXPECT_EQ(p[3], "DIR/simpul.yaml:11:16: routes.a.to[1]: connector 'api' (type test_server) is "
-                  "an input only (expected an output connector in 'to')");
-  EXPECT_EQ(p[4], "DIR/simpul.yaml:13:23: routes.b.from.connector: connector 'out' (type "
-                  "test_client) is an output only (expected an input connector in 'from')");
-  EXPECT_EQ(p[5], "DIR/simpul.yaml:14:21: routes.b.to.connector: unknown connector 'ghost' "
-                  "(known: api, out, q, unknown_kind)");
+  EXPECT_EQ(p[0],
+            "DIR/simpul.yaml:5:24: connectors.unknown_kind.type: unknown connector type "
+            "'nope' (known: test_client, test_queue, test_server)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:10:11: routes.a.from: unknown connector 'apx' (known: api, "
+            "out, q, unknown_kind; did you mean 'api'?)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:11:10: routes.a.to[0]: unknown connector 'outt' (known: api, "
+            "out, q, unknown_kind; did you mean 'out'?)");
+  EXPECT_EQ(p[3],
+            "DIR/simpul.yaml:11:16: routes.a.to[1]: connector 'api' (type test_server) is "
+            "an input only (expected an output connector in 'to')");
+  EXPECT_EQ(p[4],
+            "DIR/simpul.yaml:13:23: routes.b.from.connector: connector 'out' (type "
+            "test_client) is an output only (expected an input connector in 'from')");
+  EXPECT_EQ(p[5],
+            "DIR/simpul.yaml:14:21: routes.b.to.connector: unknown connector 'ghost' "
+            "(known: api, out, q, unknown_kind)");
 }
 
 TEST_F(ConfigLoader, MissingMappingsAndFiles) {
@@ -378,16 +384,21 @@ TEST_F(ConfigLoader, MissingMappingsAndFiles) {
                        "      - {map: m1, filter: x}\n"
                        "    to: out\n");
   ASSERT_EQ(p.size(), 6u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:8:7: mappings.m2: mapping file 'mappings/none.yaml' does not "
-                  "exist (looked for DIR/mappings/none.yaml)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:13:19: routes.a.steps[0].validate: schema file "
-                  "'schemas/none.json' does not exist (looked for DIR/schemas/none.json)");
-  EXPECT_EQ(p[3], "DIR/simpul.yaml:14:14: routes.a.steps[1].map: unknown mapping 'm3' (known: "
-                  "m1, m2; did you mean 'm1'?)");
-  EXPECT_EQ(p[4], "DIR/simpul.yaml:15:9: routes.a.steps[2].mapp: unknown step 'mapp' (expected "
-                  "one of: validate, map, filter, split; did you mean 'map'?)");
-  EXPECT_EQ(p[5], "DIR/simpul.yaml:16:9: routes.a.steps[3]: got a map (expected a one-key map: "
-                  "validate, map, filter or split)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:8:7: mappings.m2: mapping file 'mappings/none.yaml' does not "
+            "exist (looked for DIR/mappings/none.yaml)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:13:19: routes.a.steps[0].validate: schema file "
+            "'schemas/none.json' does not exist (looked for DIR/schemas/none.json)");
+  EXPECT_EQ(p[3],
+            "DIR/simpul.yaml:14:14: routes.a.steps[1].map: unknown mapping 'm3' (known: "
+            "m1, m2; did you mean 'm1'?)");
+  EXPECT_EQ(p[4],
+            "DIR/simpul.yaml:15:9: routes.a.steps[2].mapp: unknown step 'mapp' (expected "
+            "one of: validate, map, filter, split; did you mean 'map'?)");
+  EXPECT_EQ(p[5],
+            "DIR/simpul.yaml:16:9: routes.a.steps[3]: got a map (expected a one-key map: "
+            "validate, map, filter or split)");
 }
 
 TEST_F(ConfigLoader, RouteOptionsAreCheckedAgainstTheConnectorsSpec) {
@@ -401,16 +412,21 @@ TEST_F(ConfigLoader, RouteOptionsAreCheckedAgainstTheConnectorsSpec) {
                        "    from: api\n"
                        "    to: [out]\n");
   ASSERT_EQ(p.size(), 6u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:10:38: routes.a.from.verb: unknown key 'verb' (expected one "
-                  "of: path, methods, connector)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:10:49: routes.a.from.method: unknown key 'method' (did you "
-                  "mean 'methods'?)");
-  EXPECT_EQ(p[3], "DIR/simpul.yaml:12:34: routes.a.to[0].method: 'GET' is not allowed (expected "
-                  "one of: POST, PUT)");
-  EXPECT_EQ(p[4], "DIR/simpul.yaml:12:39: routes.a.to[0].topic: unknown key 'topic' (expected "
-                  "one of: method, path, connector, when)");
-  EXPECT_EQ(p[5], "DIR/simpul.yaml:14:11: routes.b.from: missing required field 'path' "
-                  "(expected a string)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:10:38: routes.a.from.verb: unknown key 'verb' (expected one "
+            "of: path, methods, connector)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:10:49: routes.a.from.method: unknown key 'method' (did you "
+            "mean 'methods'?)");
+  EXPECT_EQ(p[3],
+            "DIR/simpul.yaml:12:34: routes.a.to[0].method: 'GET' is not allowed (expected "
+            "one of: POST, PUT)");
+  EXPECT_EQ(p[4],
+            "DIR/simpul.yaml:12:39: routes.a.to[0].topic: unknown key 'topic' (expected "
+            "one of: method, path, connector, when)");
+  EXPECT_EQ(p[5],
+            "DIR/simpul.yaml:14:11: routes.b.from: missing required field 'path' "
+            "(expected a string)");
 }
 
 TEST_F(ConfigLoader, RouteNeedsFromAndAtLeastOneOutput) {
@@ -422,10 +438,12 @@ TEST_F(ConfigLoader, RouteNeedsFromAndAtLeastOneOutput) {
                        "  b:\n"
                        "    to: out\n");
   ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:11:9: routes.a.to: route has no output (expected a connector "
-                  "name or a list of outputs)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:12:3: routes.b: missing required field 'from' (expected any "
-                  "value)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:11:9: routes.a.to: route has no output (expected a connector "
+            "name or a list of outputs)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:12:3: routes.b: missing required field 'from' (expected any "
+            "value)");
 }
 
 TEST_F(ConfigLoader, RequestReplyNeedsCapableInputAndOneOutput) {
@@ -440,17 +458,20 @@ TEST_F(ConfigLoader, RequestReplyNeedsCapableInputAndOneOutput) {
                        "    mode: request_reply\n"
                        "    to: [out, {connector: q, topic: t}]\n");
   ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:11:11: routes.a.mode: input 'q' (type test_queue) cannot "
-                  "wait for a reply (expected mode: accept, or an input that supports "
-                  "request_reply)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:16:9: routes.b.to: a request_reply route answers with one "
-                  "output's reply (expected exactly one output, found 2)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:11:11: routes.a.mode: input 'q' (type test_queue) cannot "
+            "wait for a reply (expected mode: accept, or an input that supports "
+            "request_reply)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:16:9: routes.b.to: a request_reply route answers with one "
+            "output's reply (expected exactly one output, found 2)");
 }
 
 TEST_F(ConfigLoader, PlainTextInSecretFieldsIsRefusedWithoutEchoingIt) {
-  auto p = problems_of("hub:\n  admin: {token: hunter2}\n"
-                       "connectors:\n  s: {type: test_server, listen: '1.2.3.4:5', api_key: "
-                       "sup3rs3cret}\n");
+  auto p = problems_of(
+      "hub:\n  admin: {token: hunter2}\n"
+      "connectors:\n  s: {type: test_server, listen: '1.2.3.4:5', api_key: "
+      "sup3rs3cret}\n");
   EXPECT_THAT(p, ElementsAre("DIR/simpul.yaml:2:18: hub.admin.token: secret values must come "
                              "from ${env:...} or ${file:...}",
                              "DIR/simpul.yaml:4:56: connectors.s.api_key: secret values must "
@@ -462,23 +483,27 @@ TEST_F(ConfigLoader, PlainTextInSecretFieldsIsRefusedWithoutEchoingIt) {
 }
 
 TEST_F(ConfigLoader, SubstitutedValuesNeverAppearInProblems) {
-  auto p = problems_of("hub:\n"
-                       "  threads: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
-                       "  log_level: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
-                       "  shutdown_timeout: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
-                       "  admin: {listen: '${env:SIMPUL_TEST_ADMIN_TOKEN}'}\n"
-                       "connectors:\n"
-                       "  s: {type: test_server, listen: '1.2.3.4:5', max_body: "
-                       "'${file:secrets/key}', tags: {x: y}}\n"
-                       "routes:\n"
-                       "  r: {from: '${env:SIMPUL_TEST_ADMIN_TOKEN}', to: s}\n");
+  auto p = problems_of(
+      "hub:\n"
+      "  threads: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
+      "  log_level: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
+      "  shutdown_timeout: ${env:SIMPUL_TEST_ADMIN_TOKEN}\n"
+      "  admin: {listen: '${env:SIMPUL_TEST_ADMIN_TOKEN}'}\n"
+      "connectors:\n"
+      "  s: {type: test_server, listen: '1.2.3.4:5', max_body: "
+      "'${file:secrets/key}', tags: {x: y}}\n"
+      "routes:\n"
+      "  r: {from: '${env:SIMPUL_TEST_ADMIN_TOKEN}', to: s}\n");
   ASSERT_EQ(p.size(), 8u) << ::testing::PrintToString(p);
-  EXPECT_EQ(p[0], "DIR/simpul.yaml:2:12: hub.threads: '<secret>' is not a whole number "
-                  "(expected e.g. 10)");
-  EXPECT_EQ(p[1], "DIR/simpul.yaml:3:14: hub.log_level: '<secret>' is not allowed (expected one "
-                  "of: trace, debug, info, warn, error)");
-  EXPECT_EQ(p[2], "DIR/simpul.yaml:4:21: hub.shutdown_timeout: '<secret>' is not a duration "
-                  "(expected a number with a unit: 250ms, 30s, 5m, 2h, 1d)");
+  EXPECT_EQ(p[0],
+            "DIR/simpul.yaml:2:12: hub.threads: '<secret>' is not a whole number "
+            "(expected e.g. 10)");
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:3:14: hub.log_level: '<secret>' is not allowed (expected one "
+            "of: trace, debug, info, warn, error)");
+  EXPECT_EQ(p[2],
+            "DIR/simpul.yaml:4:21: hub.shutdown_timeout: '<secret>' is not a duration "
+            "(expected a number with a unit: 250ms, 30s, 5m, 2h, 1d)");
   EXPECT_THAT(p[3], HasSubstr("simpul.yaml:5:19: hub.admin.listen: '<secret>' is not host:port"));
   EXPECT_THAT(p[4], HasSubstr("connectors.s.max_body: '<secret>' is not a size"));
   for (const auto& line : p) {
@@ -488,13 +513,14 @@ TEST_F(ConfigLoader, SubstitutedValuesNeverAppearInProblems) {
 }
 
 TEST_F(ConfigLoader, EveryProblemIsReportedSortedByPosition) {
-  auto p = problems_of("routes:\n"
-                       "  r: {from: ghost, to: ghost}\n"
-                       "hub:\n"
-                       "  threads: x\n"
-                       "  threads: 3\n"
-                       "connectors:\n"
-                       "  q: {type: test_queue, broker: nowhere}\n");
+  auto p = problems_of(
+      "routes:\n"
+      "  r: {from: ghost, to: ghost}\n"
+      "hub:\n"
+      "  threads: x\n"
+      "  threads: 3\n"
+      "connectors:\n"
+      "  q: {type: test_queue, broker: nowhere}\n");
   ASSERT_EQ(p.size(), 5u) << ::testing::PrintToString(p);
   EXPECT_THAT(p[0], HasSubstr("simpul.yaml:2:13: routes.r.from: unknown connector 'ghost'"));
   EXPECT_THAT(p[1], HasSubstr("simpul.yaml:2:24: routes.r.to: unknown connector 'ghost'"));
@@ -512,8 +538,8 @@ TEST_F(ConfigLoader, YamlSyntaxErrorStopsBeforeValidation) {
 }
 
 TEST_F(ConfigLoader, TextVariantAnchorsRelativePathsAtTheGivenFile) {
-  auto r = load_config_text("mappings: {m: mappings/lapor.yaml}\n", dir_.path() / "x.yaml",
-                            registry_);
+  auto r =
+      load_config_text("mappings: {m: mappings/lapor.yaml}\n", dir_.path() / "x.yaml", registry_);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->file, dir_.path() / "x.yaml");
   EXPECT_EQ(r->mappings[0].file, dir_.path() / "mappings/lapor.yaml");

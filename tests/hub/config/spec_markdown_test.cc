@@ -1,10 +1,10 @@
 #include "hub/config/spec_markdown.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "tests/hub/config/test_factories.h"
 

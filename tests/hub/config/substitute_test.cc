@@ -1,8 +1,7 @@
 #include "hub/config/substitute.h"
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include "hub/config/yaml_loader.h"
 #include "tests/hub/config/test_factories.h"

@@ -1,13 +1,12 @@
 #include "hub/cli/validate_command.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/hub/config/test_factories.h"
 
@@ -34,8 +33,8 @@ std::string slurp(const std::filesystem::path& p) {
 run_result run_simpul(const config::testing::temp_dir& dir, const std::string& args) {
   auto out = dir.path() / "stdout.txt";
   auto err = dir.path() / "stderr.txt";
-  std::string cmd = std::string(SIMPUL_BINARY_DIR "/simpul ") + args + " >" + out.string() +
-                    " 2>" + err.string();
+  std::string cmd =
+      std::string(SIMPUL_BINARY_DIR "/simpul ") + args + " >" + out.string() + " 2>" + err.string();
   int status = std::system(cmd.c_str());
   run_result r;
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
@@ -68,12 +67,13 @@ TEST(ValidateBinary, ThreeMistakesGiveExitOneAndOneLinePerProblem) {
   EXPECT_EQ(r.out, "");
   auto lines = lines_of(r.err);
   ASSERT_EQ(lines.size(), 4u) << r.err;
-  EXPECT_EQ(lines[0], file.string() +
-                          ":2:12: hub.threads: 'zero' is not a whole number (expected e.g. 10)");
-  EXPECT_EQ(lines[1], file.string() +
-                          ":5:5: yaml: duplicate key 'token' (first defined at line 4)");
-  EXPECT_EQ(lines[2], file.string() + ":7:10: mappings.lapor: mapping file "
-                                      "'mappings/missing.yaml' does not exist (looked for " +
+  EXPECT_EQ(lines[0],
+            file.string() + ":2:12: hub.threads: 'zero' is not a whole number (expected e.g. 10)");
+  EXPECT_EQ(lines[1],
+            file.string() + ":5:5: yaml: duplicate key 'token' (first defined at line 4)");
+  EXPECT_EQ(lines[2], file.string() +
+                          ":7:10: mappings.lapor: mapping file "
+                          "'mappings/missing.yaml' does not exist (looked for " +
                           (dir.path() / "mappings/missing.yaml").string() + ")");
   EXPECT_EQ(lines[3], file.string() + ": 3 problems");
   EXPECT_THAT(r.err, Not(HasSubstr("e2e-t0ken-value")));

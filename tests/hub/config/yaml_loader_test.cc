@@ -9,8 +9,8 @@ namespace {
 
 TEST(ParseYaml, KeysAndValuesCarryOneBasedPositions) {
   std::vector<problem> problems;
-  auto root = parse_yaml("hub:\n  name: demo\n  threads: 4\nlist:\n  - a\n  - {k: v}\n",
-                         "x.yaml", problems);
+  auto root = parse_yaml("hub:\n  name: demo\n  threads: 4\nlist:\n  - a\n  - {k: v}\n", "x.yaml",
+                         problems);
   ASSERT_TRUE(root);
   ASSERT_TRUE(problems.empty());
   ASSERT_TRUE(root->is_map());
