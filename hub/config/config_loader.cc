@@ -128,12 +128,7 @@ class config_checker {
       check_name(e, path, "mapping");
       if (!e.value.is_scalar()) continue;  // reported already
       std::filesystem::path file = names_.base_dir / e.value.text();
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(file, ec)) {
-        v_.report(e.value.where(), path,
-                  "mapping file '" + e.value.display() + "' does not exist (looked for " +
-                      file.string() + ")");
-      }
+      v_.check_file_exists(e.value, file, path, "mapping file");
       names_.mappings[e.key] = file;
       out.push_back(mapping_ref{e.key, file, e.key_mark});
     }

@@ -207,12 +207,7 @@ void route_checker::check_steps(route_config& r, node& steps, const std::string&
     if (kind == "validate") {
       step.type = step_config::kind::validate;
       std::filesystem::path file = names_.base_dir / value.text();
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(file, ec)) {
-        v_.report(value.where(), step_path,
-                  "schema file '" + value.display() + "' does not exist (looked for " +
-                      file.string() + ")");
-      }
+      v_.check_file_exists(value, file, step_path, "schema file");
       step.arg = file.string();
     } else if (kind == "map") {
       step.type = step_config::kind::map;

@@ -75,6 +75,17 @@ void spec_validator::report(const mark& where, const std::string& path, std::str
   problems_.push_back({where, path.empty() ? "(root)" : path, std::move(message)});
 }
 
+bool spec_validator::check_file_exists(const node& value, const std::filesystem::path& file,
+                                       const std::string& path, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) return true;
+  std::string msg = std::string(what) + " '" + value.display() + "' does not exist";
+  // The resolved path repeats the value: leave it out when that is secret.
+  if (!value.secret()) msg += " (looked for " + file.string() + ")";
+  report(value.where(), path, std::move(msg));
+  return false;
+}
+
 std::string spec_validator::describe(const node& n) {
   switch (n.type()) {
     case node::kind::null:

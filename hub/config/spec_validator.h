@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -31,6 +32,11 @@ class spec_validator {
   void check_value(node& value, const field_spec& field, const std::string& path);
 
   void report(const mark& where, const std::string& path, std::string message);
+
+  /// The file `value` names (already resolved to `file`) must exist; `what`
+  /// is "mapping file", "schema file". Returns whether it does.
+  bool check_file_exists(const node& value, const std::filesystem::path& file,
+                         const std::string& path, const char* what);
 
   /// "a map", "a list", "nothing", "'text'" — what the user wrote, safely.
   static std::string describe(const node& n);

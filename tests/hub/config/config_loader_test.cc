@@ -512,6 +512,14 @@ TEST_F(ConfigLoader, SubstitutedValuesNeverAppearInProblems) {
   }
 }
 
+TEST_F(ConfigLoader, SecretFilePathsAreNotEchoed) {
+  ::setenv("SIMPUL_TEST_MAP_DIR", "hidden-dir", 1);
+  auto p = problems_of("mappings:\n  m: ${env:SIMPUL_TEST_MAP_DIR}/m.yaml\n");
+  ::unsetenv("SIMPUL_TEST_MAP_DIR");
+  EXPECT_THAT(p, ElementsAre("DIR/simpul.yaml:2:6: mappings.m: mapping file '<secret>' does not "
+                             "exist"));
+}
+
 TEST_F(ConfigLoader, EveryProblemIsReportedSortedByPosition) {
   auto p = problems_of(
       "routes:\n"
