@@ -61,9 +61,9 @@ route_config route_checker::check_route(const std::string& name, node& route,
   if (to) check_to(r, *to, child_path(path, "to"));
 
   r.when = route.get_string("when");
-  r.mode = route.get_string("mode") == "request_reply" ? route_config::mode::request_reply
-                                                       : route_config::mode::accept;
-  if (r.mode == route_config::mode::request_reply) {
+  r.mode = route.get_string("mode") == "request_reply" ? route_mode::request_reply
+                                                       : route_mode::accept;
+  if (r.mode == route_mode::request_reply) {
     const node* mode = route.find("mode");
     if (input && !input->request_reply) {
       v_.report(mode->where(), child_path(path, "mode"),

@@ -141,7 +141,7 @@ TEST_F(ConfigLoader, CompleteConfigMapsToTypedConfig) {
   EXPECT_EQ(lapor.from_options->get_string("path"), "/lapor");
   EXPECT_THAT(lapor.from_options->get_strings("methods"), ElementsAre("POST", "PUT"));
   EXPECT_EQ(lapor.when, "type = \"pengaduan\"");
-  EXPECT_EQ(lapor.mode, route_config::mode::request_reply);
+  EXPECT_EQ(lapor.mode, route_mode::request_reply);
   EXPECT_TRUE(lapor.ordered);
   ASSERT_EQ(lapor.steps.size(), 5u);
   EXPECT_EQ(lapor.steps[0].type, step_config::kind::validate);
@@ -168,7 +168,7 @@ TEST_F(ConfigLoader, CompleteConfigMapsToTypedConfig) {
   EXPECT_EQ(lapor.max_bytes, 1u << 20);
 
   const route_config& fanout = c.routes[1];
-  EXPECT_EQ(fanout.mode, route_config::mode::accept);
+  EXPECT_EQ(fanout.mode, route_mode::accept);
   EXPECT_EQ(fanout.retry.max_attempts, 10);
   EXPECT_EQ(fanout.durability, "fsync");
   EXPECT_EQ(fanout.max_bytes, 256u << 20);
