@@ -4,9 +4,9 @@
 
 #include <cstring>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <curl/curl.h>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 namespace simpul::http {
 namespace net = boost::asio;
@@ -66,7 +66,8 @@ struct curl_callbacks {
       t->res.headers = {};  // a new response (after 100 Continue or a redirect)
     } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
       auto value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
       t->res.headers.add(std::string(line.substr(0, colon)), std::string(value));
     }
     return len;
@@ -139,9 +140,8 @@ void curl_engine::perform(curl_request req, curl_handler done) {
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
 
   ++in_flight_;
-  net::post(strand_, [self = shared_from_this(), t = std::move(t)]() mutable {
-    self->add(std::move(t));
-  });
+  net::post(strand_,
+            [self = shared_from_this(), t = std::move(t)]() mutable { self->add(std::move(t)); });
 }
 
 void curl_engine::add(std::unique_ptr<transfer> t) {
@@ -272,7 +272,8 @@ void curl_engine::finish(std::unique_ptr<transfer> t, int code) {
   auto& res = t->res;
   res.curl_code = code;
   if (code != CURLE_OK && res.error.empty()) {
-    res.error = t->errbuf[0] ? std::string(t->errbuf) : curl_easy_strerror(static_cast<CURLcode>(code));
+    res.error =
+        t->errbuf[0] ? std::string(t->errbuf) : curl_easy_strerror(static_cast<CURLcode>(code));
   }
   if (!res.shutting_down) {
     long status = 0;

@@ -37,8 +37,8 @@ struct curl_request {
 struct curl_response {
   int curl_code = 0;
   std::string error;
-  bool shutting_down = false;      ///< cancelled by `shutdown()`, never sent or abandoned
-  bool response_too_large = false; ///< aborted: the body exceeded `max_response`
+  bool shutting_down = false;       ///< cancelled by `shutdown()`, never sent or abandoned
+  bool response_too_large = false;  ///< aborted: the body exceeded `max_response`
   long status = 0;
   simpul::headers headers;
   std::string body;

@@ -8,7 +8,8 @@ namespace simpul::connectors {
 
 http_client::http_client(std::shared_ptr<const http_client_settings> settings, context& ctx)
     : settings_(std::move(settings)),
-      engine_(http::curl_engine::create(ctx.io, {.max_host_connections = settings_->max_connections})) {}
+      engine_(http::curl_engine::create(ctx.io,
+                                        {.max_host_connections = settings_->max_connections})) {}
 
 http_client::~http_client() { engine_->shutdown(); }
 
@@ -36,7 +37,7 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
     }
   }
   req.method = s.method;
-  const std::string& ct = !s.content_type.empty()       ? s.content_type
+  const std::string& ct = !s.content_type.empty()      ? s.content_type
                           : !msg->content_type.empty() ? msg->content_type
                                                        : std::string("application/octet-stream");
   req.headers.push_back("Content-Type: " + ct);
@@ -86,7 +87,8 @@ delivery_result http_client::classify(http::curl_response res) {
       default:  // connect/resolve failures, timeouts, resets, TLS: may heal
         out.state = outcome::retryable;
     }
-    out.detail = (res.curl_code == CURLE_OPERATION_TIMEDOUT ? "timeout: " : "transport: ") + res.error;
+    out.detail =
+        (res.curl_code == CURLE_OPERATION_TIMEDOUT ? "timeout: " : "transport: ") + res.error;
     return out;
   }
   auto status = static_cast<int>(res.status);

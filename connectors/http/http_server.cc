@@ -16,9 +16,9 @@ namespace {
 const monitoring::logger log{"http_server"};
 
 bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::string_view names[] = {"connection", "keep-alive", "transfer-encoding",
-                                               "content-length", "upgrade", "te", "trailer",
-                                               "proxy-connection"};
+  static constexpr std::string_view names[] = {
+      "connection", "keep-alive", "transfer-encoding", "content-length",
+      "upgrade",    "te",         "trailer",           "proxy-connection"};
   return std::any_of(std::begin(names), std::end(names),
                      [&](std::string_view n) { return boost::beast::iequals(n, name); });
 }
@@ -91,10 +91,11 @@ http::response to_response(const ingest_result& r, const std::string& id, unsign
                                    version, true);
     case status::unavailable: {
       auto code = r.http_status == 429 || r.http_status == 503 ? r.http_status : 503;
-      res = http::make_json_error(code, r.error_code.empty() ? "unavailable" : r.error_code,
-                                  r.reason.empty() ? "try again later" : r.reason, id, version,
-                                  true);
-      res.set(bhttp::field::retry_after, std::to_string(std::max<long long>(1, r.retry_after.count())));
+      res =
+          http::make_json_error(code, r.error_code.empty() ? "unavailable" : r.error_code,
+                                r.reason.empty() ? "try again later" : r.reason, id, version, true);
+      res.set(bhttp::field::retry_after,
+              std::to_string(std::max<long long>(1, r.retry_after.count())));
       break;
     }
   }
@@ -143,17 +144,17 @@ void http_server::shared_state::handle(http::request_ptr req, http::responder an
     if (dead_letter) {
       dead_letter(msg, error{"http.no_route", "no route for " + std::string(path)});
     }
-    answer.send(http::make_json_error(404, "http.no_route", "no route for this path", id, version,
-                                      true));
+    answer.send(
+        http::make_json_error(404, "http.no_route", "no route for this path", id, version, true));
     return;
   }
   auto method = req->msg.method_string();
   if (std::find(r->methods.begin(), r->methods.end(), method) == r->methods.end()) {
     std::string allow;
     for (const auto& m : r->methods) allow += (allow.empty() ? "" : ", ") + m;
-    auto res = http::make_json_error(405, "http.method_not_allowed",
-                                     std::string(method) + " is not allowed here", id, version,
-                                     true);
+    auto res =
+        http::make_json_error(405, "http.method_not_allowed",
+                              std::string(method) + " is not allowed here", id, version, true);
     res.set(bhttp::field::allow, allow);
     answer.send(std::move(res));
     return;
@@ -173,8 +174,10 @@ http_server::~http_server() {
 }
 
 result<void> http_server::bind(route_binding binding) {
-  if (state_) return make_error("http_server.bind_after_start", "routes must be bound before start");
-  if (!binding.sink) return make_error("http_server.no_sink", "route '" + binding.route + "' has no ingress");
+  if (state_)
+    return make_error("http_server.bind_after_start", "routes must be bound before start");
+  if (!binding.sink)
+    return make_error("http_server.no_sink", "route '" + binding.route + "' has no ingress");
   route_entry e;
   e.route = binding.route;
   e.sink = std::move(binding.sink);
@@ -195,9 +198,9 @@ result<void> http_server::bind(route_binding binding) {
   }
   for (const auto& other : routes_) {
     if (other.path == e.path && other.prefix == e.prefix) {
-      return make_error("http_server.duplicate_path",
-                        "routes '" + other.route + "' and '" + e.route + "' both use path " +
-                            e.path + (e.prefix ? "*" : ""));
+      return make_error("http_server.duplicate_path", "routes '" + other.route + "' and '" +
+                                                          e.route + "' both use path " + e.path +
+                                                          (e.prefix ? "*" : ""));
     }
   }
   routes_.push_back(std::move(e));
@@ -210,8 +213,8 @@ result<void> http_server::start() {
   state->name = name_;
   state->dead_letter = dead_letter_;
   state_ = state;
-  listener_ = http::listener::create(
-      io_, opts_, [state](http::request_ptr req, http::responder answer) {
+  listener_ =
+      http::listener::create(io_, opts_, [state](http::request_ptr req, http::responder answer) {
         state->handle(std::move(req), std::move(answer));
       });
   return listener_->start();

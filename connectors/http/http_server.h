@@ -37,7 +37,7 @@ class http_server final : public input {
 
   struct route_entry {
     std::string route;
-    std::string path;   ///< without the trailing '*' for prefix matches
+    std::string path;  ///< without the trailing '*' for prefix matches
     bool prefix = false;
     std::vector<std::string> methods;
     std::shared_ptr<ingress> sink;

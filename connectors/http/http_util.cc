@@ -80,8 +80,8 @@ std::string make_traceparent(std::string_view trace_id) {
 
 result<host_port> parse_host_port(std::string_view text) {
   auto bad = [&](std::string why) {
-    return make_error("http.bad_listen", "'" + std::string(text) + "' is not host:port (" +
-                                             std::move(why) + ")");
+    return make_error("http.bad_listen",
+                      "'" + std::string(text) + "' is not host:port (" + std::move(why) + ")");
   };
   host_port out;
   std::string_view port_text;

@@ -77,11 +77,11 @@ std::size_t listener::connections() const {
 
 void listener::do_accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(io_),
-                         [self = shared_from_this()](boost::system::error_code ec,
-                                                     tcp::socket socket) {
-                           self->on_accept(ec, std::move(socket));
-                         });
+  acceptor_.async_accept(
+      net::make_strand(io_),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+      });
 }
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
@@ -105,7 +105,8 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   std::weak_ptr<listener> weak = weak_from_this();
   auto session = std::make_shared<plain_session>(boost::beast::tcp_stream(std::move(socket)),
                                                  remote, session_cfg_, [weak, id] {
-                                                   if (auto l = weak.lock()) l->on_session_closed(id);
+                                                   if (auto l = weak.lock())
+                                                     l->on_session_closed(id);
                                                  });
   {
     std::lock_guard lock(mu_);

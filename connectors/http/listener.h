@@ -80,8 +80,8 @@ class listener : public std::enable_shared_from_this<listener> {
   mutable std::mutex mu_;  // guards the session table: sessions close on their own strands
   std::map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
   std::uint64_t next_id_ = 0;
-  bool paused_ = false;    ///< at max_connections: accept again when one closes
-  bool stopped_ = false;   ///< stop_accepting/stop called: never accept again
+  bool paused_ = false;   ///< at max_connections: accept again when one closes
+  bool stopped_ = false;  ///< stop_accepting/stop called: never accept again
 };
 
 }  // namespace simpul::http

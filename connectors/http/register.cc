@@ -47,17 +47,32 @@ config::component_spec server_spec() {
   s.summary = "HTTP/1.1 endpoint: each request to a bound path becomes a message";
   s.input = true;
   s.fields = {
-      field("listen", field_type::string, "Address and port to listen on (host:port, IPv6 as [addr]:port; port 0 picks a free one).", "127.0.0.1:8080", "0.0.0.0:8080"),
-      field("max_body", field_type::size, "Largest request body accepted; larger requests get 413.", "1MiB", "4MiB"),
-      field("max_header", field_type::size, "Largest request head (request line and headers); larger get 431.", "16KiB", "32KiB"),
-      field("header_timeout", field_type::duration, "Time allowed to receive a request's headers once it started (slow clients are closed).", "10s", "5s"),
-      field("read_timeout", field_type::duration, "Time allowed to receive a request body, and to write a response.", "30s", "60s"),
-      field("idle_timeout", field_type::duration, "How long a keep-alive connection may wait for its next request.", "60s", "120s"),
-      field("max_connections", field_type::integer, "Open connections at most; at the limit new connections wait in the backlog.", "1024", "4096"),
+      field("listen", field_type::string,
+            "Address and port to listen on (host:port, IPv6 as [addr]:port; port 0 picks a free "
+            "one).",
+            "127.0.0.1:8080", "0.0.0.0:8080"),
+      field("max_body", field_type::size, "Largest request body accepted; larger requests get 413.",
+            "1MiB", "4MiB"),
+      field("max_header", field_type::size,
+            "Largest request head (request line and headers); larger get 431.", "16KiB", "32KiB"),
+      field(
+          "header_timeout", field_type::duration,
+          "Time allowed to receive a request's headers once it started (slow clients are closed).",
+          "10s", "5s"),
+      field("read_timeout", field_type::duration,
+            "Time allowed to receive a request body, and to write a response.", "30s", "60s"),
+      field("idle_timeout", field_type::duration,
+            "How long a keep-alive connection may wait for its next request.", "60s", "120s"),
+      field("max_connections", field_type::integer,
+            "Open connections at most; at the limit new connections wait in the backlog.", "1024",
+            "4096"),
   };
   s.route_fields = {
-      required(field("path", field_type::string, "Request path this route takes (exact; a trailing '*' matches the prefix).", {}, "/api/v1/lapor")),
-      field("methods", field_type::string_list, "Accepted HTTP methods; others get 405 with an Allow header.", "[POST]", "[POST, PUT]"),
+      required(field("path", field_type::string,
+                     "Request path this route takes (exact; a trailing '*' matches the prefix).",
+                     {}, "/api/v1/lapor")),
+      field("methods", field_type::string_list,
+            "Accepted HTTP methods; others get 405 with an Allow header.", "[POST]", "[POST, PUT]"),
   };
   return s;
 }
@@ -68,19 +83,34 @@ config::component_spec client_spec() {
   s.summary = "Delivers each message as one HTTP request (libcurl, connection reuse)";
   s.output = true;
   s.fields = {
-      required(field("url", field_type::string, "Target URL (http or https).", {}, "https://api.example.go.id/v1/laporan")),
-      one_of(field("method", field_type::string, "HTTP method.", "POST", {}), {"POST", "PUT", "PATCH", "DELETE", "GET"}),
-      field("headers", field_type::string_map, "Extra request headers; values may come from ${env:..}/${file:..} and are never logged.", {}, "{Authorization: \"Bearer ${env:SATU_DATA_TOKEN}\"}"),
-      field("timeout", field_type::duration, "Whole-request deadline; on expiry the attempt is retryable.", "10s", "30s"),
-      field("connect_timeout", field_type::duration, "Deadline for establishing the connection (TCP and TLS).", "5s", "2s"),
-      field("tls_verify", field_type::boolean, "Verify the server certificate and host name (https).", "true", {}),
-      field("ca_file", field_type::string, "PEM file of CA certificates to trust instead of the system store.", {}, "/etc/simpul/ca/pusat.pem"),
-      field("max_connections", field_type::integer, "Connections per host at most (kept open and reused); more requests queue.", "8", "32"),
-      field("content_type", field_type::string, "Content-Type to send instead of the message's own.", {}, "application/json"),
-      field("max_response", field_type::size, "Largest response body read; a larger one fails the attempt permanently.", "16MiB", "64MiB"),
+      required(field("url", field_type::string, "Target URL (http or https).", {},
+                     "https://api.example.go.id/v1/laporan")),
+      one_of(field("method", field_type::string, "HTTP method.", "POST", {}),
+             {"POST", "PUT", "PATCH", "DELETE", "GET"}),
+      field(
+          "headers", field_type::string_map,
+          "Extra request headers; values may come from ${env:..}/${file:..} and are never logged.",
+          {}, "{Authorization: \"Bearer ${env:SATU_DATA_TOKEN}\"}"),
+      field("timeout", field_type::duration,
+            "Whole-request deadline; on expiry the attempt is retryable.", "10s", "30s"),
+      field("connect_timeout", field_type::duration,
+            "Deadline for establishing the connection (TCP and TLS).", "5s", "2s"),
+      field("tls_verify", field_type::boolean,
+            "Verify the server certificate and host name (https).", "true", {}),
+      field("ca_file", field_type::string,
+            "PEM file of CA certificates to trust instead of the system store.", {},
+            "/etc/simpul/ca/pusat.pem"),
+      field("max_connections", field_type::integer,
+            "Connections per host at most (kept open and reused); more requests queue.", "8", "32"),
+      field("content_type", field_type::string,
+            "Content-Type to send instead of the message's own.", {}, "application/json"),
+      field("max_response", field_type::size,
+            "Largest response body read; a larger one fails the attempt permanently.", "16MiB",
+            "64MiB"),
   };
   s.output_fields = {
-      field("path", field_type::string, "Appended to the connector's url for this route.", {}, "/laporan/masuk"),
+      field("path", field_type::string, "Appended to the connector's url for this route.", {},
+            "/laporan/masuk"),
   };
   return s;
 }
@@ -114,7 +144,8 @@ class http_server_factory final : public connector_factory {
     o.header_timeout = r.duration("header_timeout");
     o.read_timeout = r.duration("read_timeout");
     o.idle_timeout = r.duration("idle_timeout");
-    o.max_connections = static_cast<std::size_t>(std::max<std::int64_t>(1, r.integer("max_connections")));
+    o.max_connections =
+        static_cast<std::size_t>(std::max<std::int64_t>(1, r.integer("max_connections")));
     return std::make_unique<http_server>(std::move(o), ctx);
   }
 
@@ -133,7 +164,8 @@ class http_client_factory final : public connector_factory {
     if (!url.starts_with("http://") && !url.starts_with("https://")) {
       out.emplace_back(where_of(n, "url"), "must start with http:// or https://");
     }
-    if (r.duration("timeout").count() <= 0) out.emplace_back(where_of(n, "timeout"), "must be above 0");
+    if (r.duration("timeout").count() <= 0)
+      out.emplace_back(where_of(n, "timeout"), "must be above 0");
     if (r.integer("max_connections") < 1) {
       out.emplace_back(where_of(n, "max_connections"), "must be at least 1");
     }

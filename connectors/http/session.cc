@@ -117,7 +117,7 @@ void basic_session<Stream>::on_header(error_code ec) {
     // The client waits for a go-ahead before sending the body (curl does so
     // for large bodies); the size was already checked against the limit.
     auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
-                                                                      req.version());
+                                                                     req.version());
     lowest().expires_after(cfg_->read_timeout);
     bhttp::async_write(stream_, *cont, [s = self(), cont](error_code wec, std::size_t) {
       if (wec) {
@@ -203,9 +203,8 @@ void basic_session<Stream>::write(response res) {
   res.prepare_payload();
   out_ = std::make_shared<response>(std::move(res));
   lowest().expires_after(cfg_->read_timeout);
-  bhttp::async_write(stream_, *out_, [s = self(), keep](error_code ec, std::size_t) {
-    s->on_write(ec, keep);
-  });
+  bhttp::async_write(stream_, *out_,
+                     [s = self(), keep](error_code ec, std::size_t) { s->on_write(ec, keep); });
 }
 
 template <class Stream>

@@ -20,9 +20,10 @@ namespace simpul::http {
 struct session_config {
   std::uint32_t header_limit = 16 * 1024;
   std::uint64_t body_limit = 1024 * 1024;
-  std::chrono::milliseconds header_timeout{10'000};  ///< from first byte (or accept) to end of headers
-  std::chrono::milliseconds read_timeout{30'000};    ///< body read, and each response write
-  std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive wait for the next request
+  std::chrono::milliseconds header_timeout{
+      10'000};  ///< from first byte (or accept) to end of headers
+  std::chrono::milliseconds read_timeout{30'000};  ///< body read, and each response write
+  std::chrono::milliseconds idle_timeout{60'000};  ///< keep-alive wait for the next request
   request_handler handler;
 };
 

@@ -11,7 +11,8 @@
 namespace simpul::test {
 namespace {
 
-const config::field_spec* find_field(const std::vector<config::field_spec>& fs, std::string_view n) {
+const config::field_spec* find_field(const std::vector<config::field_spec>& fs,
+                                     std::string_view n) {
   for (const auto& f : fs) {
     if (f.name == n) return &f;
   }
@@ -67,8 +68,9 @@ TEST(HttpConfig, CheckNamesTheBadFieldsWithTheirPosition) {
   EXPECT_EQ(server_problems[0].first.column, 9);
   EXPECT_NE(server_problems[0].second.find("host:port"), std::string::npos);
 
-  auto client_problems = reg.find("http_client")->check(
-      *yaml_node("url: ftp://files.example\nmax_connections: 0\n", "c.yaml"));
+  auto client_problems =
+      reg.find("http_client")
+          ->check(*yaml_node("url: ftp://files.example\nmax_connections: 0\n", "c.yaml"));
   ASSERT_EQ(client_problems.size(), 2u);
   EXPECT_EQ(client_problems[0].first.line, 1);
   EXPECT_EQ(client_problems[1].first.line, 2);
@@ -85,9 +87,8 @@ TEST(HttpConfig, ServerBuiltFromYamlAppliesItsSettings) {
                                          "header_timeout: 1s\nidle_timeout: 5s\n"),
                                tc.ctx);
   ASSERT_TRUE(made) << made.error().message;
-  auto ingress = std::make_shared<recording_ingress>([](const message&) {
-    return connectors::ingest_result{};
-  });
+  auto ingress = std::make_shared<recording_ingress>(
+      [](const message&) { return connectors::ingest_result{}; });
   auto& in = **made;
   ASSERT_TRUE(in.bind({"r1", yaml_node("path: /masuk\nmethods: [PUT]\n"), ingress}));
   EXPECT_FALSE(in.bind({"r2", yaml_node("path: /masuk\n"), ingress})) << "duplicate path";
@@ -100,9 +101,9 @@ TEST(HttpConfig, ServerBuiltFromYamlAppliesItsSettings) {
   client_connection c(port);
   EXPECT_EQ(c.round_trip(make_request(bhttp::verb::put, "/masuk", "{}")).result_int(), 202);
   EXPECT_EQ(c.round_trip(make_request(bhttp::verb::post, "/masuk", "{}")).result_int(), 405);
-  EXPECT_EQ(c.round_trip(make_request(bhttp::verb::put, "/masuk", std::string(3000, 'x')))
-                .result_int(),
-            413)
+  EXPECT_EQ(
+      c.round_trip(make_request(bhttp::verb::put, "/masuk", std::string(3000, 'x'))).result_int(),
+      413)
       << "max_body from the config";
   EXPECT_EQ(ingress->received().size(), 1u);
   EXPECT_EQ(ingress->received()[0]->source, "gerbang");

@@ -51,7 +51,8 @@ class HttpClientTest : public ::testing::Test {
   delivery_result send(message_ptr m, config::node_ptr opts = nullptr) {
     auto p = std::make_shared<std::promise<delivery_result>>();
     auto f = p->get_future();
-    client->send(std::move(m), std::move(opts), [p](delivery_result r) { p->set_value(std::move(r)); });
+    client->send(std::move(m), std::move(opts),
+                 [p](delivery_result r) { p->set_value(std::move(r)); });
     if (f.wait_for(10s) != std::future_status::ready) {
       ADD_FAILURE() << "send never completed";
       return {};

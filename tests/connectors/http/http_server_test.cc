@@ -206,9 +206,9 @@ TEST_F(HttpServerTest, OversizedBodyGets413) {
   EXPECT_TRUE(ingress->received().empty());
   // A body right at the limit still passes, on a new connection.
   client_connection c2(port);
-  EXPECT_EQ(c2.round_trip(make_request(bhttp::verb::post, "/lapor", std::string(1024, 'x')))
-                .result_int(),
-            202);
+  EXPECT_EQ(
+      c2.round_trip(make_request(bhttp::verb::post, "/lapor", std::string(1024, 'x'))).result_int(),
+      202);
 }
 
 TEST_F(HttpServerTest, MalformedRequestGets400) {

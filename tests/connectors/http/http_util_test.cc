@@ -19,13 +19,19 @@ TEST(Traceparent, MalformedHeadersAreRefused) {
   EXPECT_FALSE(trace_id_from_traceparent(""));
   EXPECT_FALSE(trace_id_from_traceparent("garbage"));
   // upper-case hex, all-zero trace or parent, forbidden version, extra data on v00
-  EXPECT_FALSE(trace_id_from_traceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
-  EXPECT_FALSE(trace_id_from_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
-  EXPECT_FALSE(trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"));
-  EXPECT_FALSE(trace_id_from_traceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
-  EXPECT_FALSE(trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"));
+  EXPECT_FALSE(
+      trace_id_from_traceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
+  EXPECT_FALSE(
+      trace_id_from_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
+  EXPECT_FALSE(
+      trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"));
+  EXPECT_FALSE(
+      trace_id_from_traceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+  EXPECT_FALSE(
+      trace_id_from_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"));
   // a future version may carry more fields
-  EXPECT_TRUE(trace_id_from_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"));
+  EXPECT_TRUE(
+      trace_id_from_traceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"));
 }
 
 TEST(Traceparent, OutgoingHeaderCarriesTraceIdAndParsesBack) {
@@ -56,7 +62,8 @@ TEST(HostPort, ParsesHostsAndPorts) {
 }
 
 TEST(RetryAfter, SecondsAndDates) {
-  auto now = std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
+  auto now =
+      std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
   EXPECT_EQ(parse_retry_after("120", now), 120s);
   EXPECT_EQ(parse_retry_after(" 5 ", now), 5s);
   EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:14:20 GMT", now), 60s);

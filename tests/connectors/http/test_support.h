@@ -12,12 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "connectors/connector.h"
 #include "hub/config/node.h"
