@@ -1,7 +1,5 @@
 #include "connectors/http/curl_engine.h"
 
-#include <poll.h>
-
 #include <cstring>
 
 #include <curl/curl.h>
@@ -187,27 +185,12 @@ void curl_engine::on_socket(int fd, int what) {
 
 void curl_engine::watch(const std::shared_ptr<watched_socket>& s) {
   if (s->released || stopped_) return;
-  // Asio's reactor is edge-triggered: data curl left unread would never fire
-  // again. Ask the kernel (level-triggered) first and go on at once if ready.
-  pollfd p{s->fd, 0, 0};
-  if ((s->what & CURL_POLL_IN) && !s->reading) p.events |= POLLIN;
-  if ((s->what & CURL_POLL_OUT) && !s->writing) p.events |= POLLOUT;
-  if (p.events == 0) return;
-  if (::poll(&p, 1, 0) > 0 && p.revents != 0) {
-    int flags = 0;
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) flags |= CURL_CSELECT_IN;
-    if (p.revents & POLLOUT) flags |= CURL_CSELECT_OUT;
-    if (p.revents & POLLERR) flags |= CURL_CSELECT_ERR;
-    s->reading = s->reading || (p.events & POLLIN);
-    s->writing = s->writing || (p.events & POLLOUT);
-    net::post(strand_, [self = shared_from_this(), s, flags, events = p.events] {
-      if (events & POLLIN) s->reading = false;
-      if (events & POLLOUT) s->writing = false;
-      if (!s->released) self->on_ready(s, flags);
-    });
-    return;
-  }
-  if (p.events & POLLIN) {
+  // A wait (not a speculative read) makes Asio's epoll reactor re-arm the fd
+  // with EPOLL_CTL_MOD, which reports data curl left unread: no event is lost
+  // although the reactor is edge-triggered.
+  bool want_read = (s->what & CURL_POLL_IN) && !s->reading;
+  bool want_write = (s->what & CURL_POLL_OUT) && !s->writing;
+  if (want_read) {
     s->reading = true;
     s->desc.async_wait(net::posix::descriptor_base::wait_read,
                        [self = shared_from_this(), s](boost::system::error_code ec) {
@@ -216,7 +199,7 @@ void curl_engine::watch(const std::shared_ptr<watched_socket>& s) {
                          self->on_ready(s, CURL_CSELECT_IN);
                        });
   }
-  if (p.events & POLLOUT) {
+  if (want_write) {
     s->writing = true;
     s->desc.async_wait(net::posix::descriptor_base::wait_write,
                        [self = shared_from_this(), s](boost::system::error_code ec) {

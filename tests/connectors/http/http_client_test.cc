@@ -229,6 +229,34 @@ TEST_F(HttpClientTest, ManyConcurrentSendsReuseFewConnections) {
   EXPECT_LE(srv.connections(), 4);
 }
 
+TEST_F(HttpClientTest, SequentialSendsReuseOneConnection) {
+  stand_in_server srv([](const string_request&) { return reply(200); });
+  make("url: " + url(srv));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(send(make_msg()).state, outcome::delivered);
+  EXPECT_EQ(srv.connections(), 1);
+  EXPECT_EQ(srv.requests().size(), 10u);
+}
+
+TEST_F(HttpClientTest, LargeBodiesTravelBothWays) {
+  stand_in_server srv([](const string_request& q) {
+    return reply(200, std::string(q.body()) + std::string(3 * 1024 * 1024, 'r'), "text/plain");
+  });
+  make("url: " + url(srv));
+  std::string big(2 * 1024 * 1024, 'q');
+  auto r = send(make_msg(big));
+  ASSERT_EQ(r.state, outcome::delivered) << r.detail;
+  EXPECT_EQ(r.response_body.size(), big.size() + 3 * 1024 * 1024);
+  EXPECT_EQ(r.response_body.substr(0, big.size()), big);
+}
+
+TEST_F(HttpClientTest, OversizedResponseIsPermanent) {
+  stand_in_server srv([](const string_request&) { return reply(200, std::string(64 * 1024, 'x')); });
+  make("url: " + url(srv) + "\nmax_response: 16KiB\n");
+  auto r = send(make_msg());
+  EXPECT_EQ(r.state, outcome::permanent);
+  EXPECT_EQ(r.detail, "response body too large");
+}
+
 TEST_F(HttpClientTest, StopCancelsInFlightSendsAsRetryable) {
   gate g;
   stand_in_server srv([&](const string_request&) {

@@ -166,9 +166,11 @@ void stand_in_server::serve(tcp::socket s) {
   boost::beast::flat_buffer buffer;
   for (;;) {
     boost::system::error_code ec;
-    string_request req;
-    bhttp::read(s, buffer, req, ec);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    bhttp::read(s, buffer, parser, ec);
     if (ec) break;
+    string_request req = parser.release();
     {
       std::lock_guard lock(mu_);
       requests_.push_back(req);
