@@ -60,7 +60,15 @@ recording_ingress::~recording_ingress() {
     std::lock_guard lock(mu_);
     threads.swap(threads_);
   }
-  for (auto& t : threads) t.join();
+  // The last reference may be dropped by one of our own workers (its `done`
+  // kept a responder, hence the server, hence us): that one just ends.
+  for (auto& t : threads) {
+    if (t.get_id() == std::this_thread::get_id()) {
+      t.detach();
+    } else {
+      t.join();
+    }
+  }
 }
 
 void recording_ingress::submit(message_ptr msg, connectors::ingest_handler done) {
