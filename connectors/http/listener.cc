@@ -149,25 +149,24 @@ std::vector<std::shared_ptr<session_base>> listener::live_sessions() const {
   return live;
 }
 
-void listener::stop_accepting() {
-  {
-    std::lock_guard lock(mu_);
-    stopped_ = true;
-  }
-  net::post(strand_, [self = shared_from_this()] {
-    self->close_acceptor();
-    for (auto& s : self->live_sessions()) s->drain();
-  });
-}
+void listener::stop_accepting() { shut_down(/*drain=*/true); }
 
-void listener::stop() {
+void listener::stop() { shut_down(/*drain=*/false); }
+
+void listener::shut_down(bool drain) {
   {
     std::lock_guard lock(mu_);
     stopped_ = true;
   }
-  net::post(strand_, [self = shared_from_this()] {
+  net::post(strand_, [self = shared_from_this(), drain] {
     self->close_acceptor();
-    for (auto& s : self->live_sessions()) s->close();
+    for (auto& s : self->live_sessions()) {
+      if (drain) {
+        s->drain();
+      } else {
+        s->close();
+      }
+    }
   });
 }
 

@@ -67,6 +67,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void on_session_closed(std::uint64_t id);
   void close_acceptor();
+  void shut_down(bool drain);
   std::vector<std::shared_ptr<session_base>> live_sessions() const;
 
   boost::asio::io_context& io_;

@@ -41,6 +41,11 @@ config::mark where_of(const config::node& n, std::string_view key) {
   return f ? f->where() : n.where();
 }
 
+void require_at_least_one(const config_reader& r, const config::node& n, std::string_view key,
+                          problems& out) {
+  if (r.integer(key) < 1) out.emplace_back(where_of(n, key), "must be at least 1");
+}
+
 config::component_spec server_spec() {
   config::component_spec s;
   s.type = "http_server";
@@ -125,9 +130,7 @@ class http_server_factory final : public connector_factory {
     if (auto hp = http::parse_host_port(r.string("listen")); !hp) {
       out.emplace_back(where_of(n, "listen"), hp.error().message);
     }
-    if (r.integer("max_connections") < 1) {
-      out.emplace_back(where_of(n, "max_connections"), "must be at least 1");
-    }
+    require_at_least_one(r, n, "max_connections", out);
     if (r.size("max_body") == 0) out.emplace_back(where_of(n, "max_body"), "must be above 0");
     return out;
   }
@@ -166,9 +169,7 @@ class http_client_factory final : public connector_factory {
     }
     if (r.duration("timeout").count() <= 0)
       out.emplace_back(where_of(n, "timeout"), "must be above 0");
-    if (r.integer("max_connections") < 1) {
-      out.emplace_back(where_of(n, "max_connections"), "must be at least 1");
-    }
+    require_at_least_one(r, n, "max_connections", out);
     return out;
   }
 
