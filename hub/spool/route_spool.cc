@@ -1,0 +1,342 @@
+#include "hub/spool/route_spool.h"
+
+#include <algorithm>
+#include <bit>
+#include <future>
+
+#include "hub/spool/bytes.h"
+#include "hub/spool/crc32c.h"
+#include "hub/spool/message_codec.h"
+
+namespace simpul::spool {
+namespace {
+
+using sys_clock = std::chrono::system_clock;
+
+std::int64_t to_ms(sys_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// APPEND payload: u64 mask | i64 appended_ms | message. The fixed prefix lets
+// recovery and copy-forward work without decoding the message.
+// Largest ack record: keep records far below max_frame_payload.
+constexpr std::size_t acks_per_record = 1 << 16;
+
+bool has_bit(target_mask m, std::uint32_t t) { return t < 64 && (m >> t) & 1u; }
+
+}  // namespace
+
+route_spool::route_spool(spool_options opts) : opts_(std::move(opts)) {}
+
+result<std::unique_ptr<route_spool>> route_spool::open(spool_options opts) {
+  std::unique_ptr<route_spool> sp(new route_spool(std::move(opts)));
+  auto log = segment_log::open({sp->opts_.dir, sp->opts_.segment_bytes},
+                               [&](const segment_log::recovered& r) { sp->recover(r); });
+  if (!log) return std::unexpected(log.error());
+  sp->log_ = std::move(*log);
+  for (auto& [seq, e] : sp->entries_) {
+    sp->log_->retain(e.where);
+    sp->make_ready(seq, e);
+    ++sp->reserved_messages_;
+    sp->reserved_bytes_ += e.bytes;
+    sp->stats_.bytes += e.bytes;
+  }
+  sp->stats_.depth = sp->entries_.size();
+  sp->stats_.recovery = sp->log_->recovery();
+  sp->stats_.compacted_segments += sp->log_->collect();
+  sp->writer_ = std::thread([p = sp.get()] { p->writer_loop(); });
+  return sp;
+}
+
+route_spool::~route_spool() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void route_spool::recover(const segment_log::recovered& r) {
+  byte_reader in(r.payload);
+  switch (r.type) {
+    case record_type::append: {
+      std::uint64_t mask = 0;
+      std::int64_t appended = 0;
+      if (!in.u64(mask) || !in.i64(appended)) return;
+      next_seq_ = std::max(next_seq_, r.seq + 1);
+      auto [it, fresh] = entries_.try_emplace(r.seq);
+      entry& e = it->second;
+      e.where = r.where;  // a copied-forward record supersedes the original
+      e.mask = mask;
+      if (fresh) {
+        e.bytes = static_cast<std::uint32_t>(r.payload.size());
+        e.appended_ms = appended;
+        e.targets.resize(static_cast<std::size_t>(64 - std::countl_zero(mask)));
+      }
+      if (e.mask == 0) entries_.erase(it);
+      return;
+    }
+    case record_type::ack: {
+      std::uint32_t n = 0;
+      if (!in.u32(n)) return;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        std::uint64_t seq = 0;
+        std::uint32_t t = 0;
+        if (!in.u64(seq) || !in.u32(t)) return;
+        auto it = entries_.find(seq);
+        if (it == entries_.end() || !has_bit(it->second.mask, t)) continue;
+        it->second.mask &= ~(target_mask{1} << t);
+        if (it->second.mask == 0) entries_.erase(it);
+      }
+      return;
+    }
+    case record_type::retry: {
+      std::uint64_t seq = 0;
+      std::uint32_t t = 0, attempt = 0;
+      std::int64_t next = 0;
+      if (!in.u64(seq) || !in.u32(t) || !in.u32(attempt) || !in.i64(next)) return;
+      auto it = entries_.find(seq);
+      if (it == entries_.end() || !has_bit(it->second.mask, t)) return;
+      it->second.targets[t].attempt = attempt;
+      it->second.targets[t].next_ms = next;
+      return;
+    }
+    default:
+      return;  // not ours; ignore rather than fail the whole spool
+  }
+}
+
+route_spool::target_queue& route_spool::queue_of(std::uint32_t target) {
+  if (target >= queues_.size()) queues_.resize(target + 1);
+  return queues_[target];
+}
+
+void route_spool::make_ready(std::uint64_t seq, entry& e) {
+  auto now = to_ms(sys_clock::now());
+  for (std::uint32_t t = 0; t < e.targets.size(); ++t) {
+    if (!has_bit(e.mask, t) || e.targets[t].in_flight) continue;
+    auto& q = queue_of(t);
+    if (e.targets[t].next_ms <= now) {
+      q.ready.insert(seq);
+    } else {
+      q.delayed.emplace(e.targets[t].next_ms, seq);
+    }
+  }
+}
+
+result<void> route_spool::append(message_ptr msg, target_mask targets, append_callback cb) {
+  std::vector<message_ptr> v;
+  v.push_back(std::move(msg));
+  return append(std::move(v), targets, std::move(cb));
+}
+
+result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targets,
+                                 append_callback cb) {
+  if (targets == 0) return make_error("spool.no_target", "message is pending for no target");
+  auto now = to_ms(sys_clock::now());
+  queued_batch batch{{}, targets, std::move(cb)};
+  batch.items.reserve(msgs.size());
+  std::uint64_t bytes = 0;
+  for (auto& m : msgs) {
+    queued_append q{0, now, {}, 0, std::move(m)};
+    byte_writer w(q.payload);
+    w.u64(targets);
+    w.i64(now);
+    encode_message(q.payload, *q.msg);
+    if (q.payload.size() > max_frame_payload || q.payload.size() > opts_.max_bytes) {
+      return make_error("spool.too_large", "message is larger than the spool accepts");
+    }
+    q.crc = crc32c(q.payload);
+    bytes += q.payload.size();
+    batch.items.push_back(std::move(q));
+  }
+  bool was_idle = false;
+  {
+    std::lock_guard lk(mu_);
+    if (stop_) return make_error("spool.closed", "spool is shutting down");
+    if (reserved_messages_ + batch.items.size() > opts_.max_messages ||
+        reserved_bytes_ + bytes > opts_.max_bytes) {
+      ++stats_.rejected_full;
+      return make_error("spool.full", "spool for this route is full");
+    }
+    reserved_messages_ += batch.items.size();
+    reserved_bytes_ += bytes;
+    for (auto& q : batch.items) q.seq = next_seq_++;
+    was_idle = batches_.empty();
+    batches_.push_back(std::move(batch));
+  }
+  if (was_idle) wake_.notify_one();
+  return {};
+}
+
+result<void> route_spool::append_sync(std::vector<message_ptr> msgs, target_mask targets) {
+  std::promise<result<void>> done;
+  auto fut = done.get_future();
+  auto r = append(std::move(msgs), targets,
+                  [&done](result<void> res) { done.set_value(std::move(res)); });
+  if (!r) return r;
+  return fut.get();
+}
+
+void route_spool::writer_loop() {
+  auto last_flush = std::chrono::steady_clock::now();
+  bool dirty = false;  // written but not yet fdatasynced
+  std::unique_lock lk(mu_);
+  for (;;) {
+    auto has_work = [&] {
+      return !batches_.empty() || !acks_.empty() || !retries_.empty() || sync_waiters_ > 0;
+    };
+    if (dirty) {
+      wake_.wait_until(lk, last_flush + opts_.flush_interval, [&] { return has_work() || stop_; });
+    } else {
+      wake_.wait(lk, [&] { return has_work() || stop_; });
+    }
+    bool stopping = stop_ && !has_work();
+    bool forced = sync_waiters_ > 0;
+    std::vector<queued_batch> batches;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> acks;
+    std::vector<queued_retry> retries;
+    batches.swap(batches_);
+    acks.swap(acks_);
+    retries.swap(retries_);
+    lk.unlock();
+
+    bool synced = false;
+    if (!batches.empty() || !acks.empty() || !retries.empty()) {
+      bool sync_now = forced || (opts_.durability == durability::fsync && !batches.empty());
+      bool ok = write_batch(batches, acks, retries, sync_now);
+      if (ok && sync_now) {
+        std::lock_guard g(mu_);
+        ++stats_.flushes;
+      }
+      synced = ok && sync_now;
+      dirty = dirty || (ok && !sync_now);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!synced && dirty && (forced || stopping || now - last_flush >= opts_.flush_interval)) {
+      bool ok = static_cast<bool>(log_->sync());
+      std::lock_guard g(mu_);
+      ++stats_.flushes;
+      if (!ok) ++stats_.io_errors;
+      synced = ok;
+      dirty = !ok;
+    }
+    if (synced) {
+      last_flush = now;
+      dirty = false;
+    }
+    std::size_t gone = log_->collect();
+    if (log_->segment_count() >= 3) {
+      if (auto head = log_->sparse_head(0.25)) {
+        copy_forward(*head);
+        gone += log_->collect();
+      }
+    }
+    lk.lock();
+    stats_.compacted_segments += gone;
+    if (forced) {
+      ++sync_generation_;
+      synced_.notify_all();
+    }
+    if (stopping) return;
+  }
+}
+
+bool route_spool::write_batch(std::vector<queued_batch>& batches,
+                              std::vector<std::pair<std::uint64_t, std::uint32_t>>& acks,
+                              std::vector<queued_retry>& retries, bool sync_now) {
+  std::string buf;
+  std::vector<std::uint32_t> sizes;
+  for (const auto& b : batches) {
+    for (const auto& q : b.items) {
+      append_frame(buf, record_type::append, q.seq, q.payload, q.crc);
+      sizes.push_back(static_cast<std::uint32_t>(frame_size(q.payload.size())));
+    }
+  }
+  std::string payload;
+  for (std::size_t i = 0; i < acks.size(); i += acks_per_record) {
+    std::size_t n = std::min(acks_per_record, acks.size() - i);
+    payload.clear();
+    byte_writer w(payload);
+    w.u32(static_cast<std::uint32_t>(n));
+    for (std::size_t k = i; k < i + n; ++k) {
+      w.u64(acks[k].first);
+      w.u32(acks[k].second);
+    }
+    append_frame(buf, record_type::ack, 0, payload);
+    sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
+  }
+  for (const auto& r : retries) {
+    payload.clear();
+    byte_writer w(payload);
+    w.u64(r.seq);
+    w.u32(r.target);
+    w.u32(r.attempt);
+    w.i64(r.next_ms);
+    append_frame(buf, record_type::retry, 0, payload);
+    sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
+  }
+
+  std::vector<record_location> where;
+  auto r = log_->write(buf, sizes, where, sync_now);
+  if (!r) {
+    // Nothing of this pass is on disk. Appends fail back to their callers;
+    // acks/retries stay applied in memory and are only lost if we crash
+    // before the next successful write (then the message is redelivered).
+    {
+      std::lock_guard lk(mu_);
+      ++stats_.io_errors;
+      for (const auto& b : batches) {
+        for (const auto& q : b.items) {
+          --reserved_messages_;
+          reserved_bytes_ -= q.payload.size();
+        }
+      }
+    }
+    for (auto& b : batches) {
+      if (b.cb) b.cb(std::unexpected(r.error()));
+    }
+    return false;
+  }
+  commit_entries(batches, where);
+  return true;
+}
+
+void route_spool::commit_entries(std::vector<queued_batch>& batches,
+                                 const std::vector<record_location>& where) {
+  target_mask ready_targets = 0;
+  ready_handler on_ready;
+  {
+    std::lock_guard lk(mu_);
+    ++stats_.batches;
+    std::size_t i = 0;
+    for (auto& b : batches) {
+      for (auto& q : b.items) {
+        entry& e = entries_[q.seq];
+        e.where = where[i++];
+        e.mask = b.targets;
+        e.bytes = static_cast<std::uint32_t>(q.payload.size());
+        e.appended_ms = q.appended_ms;
+        e.targets.resize(static_cast<std::size_t>(64 - std::countl_zero(b.targets)));
+        if (cached_bytes_ + e.bytes <= opts_.cache_bytes) {
+          e.cached = std::move(q.msg);
+          cached_bytes_ += e.bytes;
+        }
+        log_->retain(e.where);
+        make_ready(q.seq, e);
+        ++stats_.appended;
+        ++stats_.depth;
+        stats_.bytes += e.bytes;
+      }
+      ready_targets |= b.targets;
+    }
+    on_ready = on_ready_;
+  }
+  for (auto& b : batches) {
+    if (b.cb) b.cb({});
+  }
+  if (on_ready && ready_targets != 0) on_ready(ready_targets);
+}
+
+}  // namespace simpul::spool
