@@ -32,7 +32,7 @@ struct spool_options {
   spool::durability durability = durability::fsync;
   std::chrono::milliseconds flush_interval{100};  ///< write policy only
   std::size_t max_messages = 100'000;             ///< pending messages (fan-out counts once)
-  std::uint64_t max_bytes = 1ull << 30;           ///< pending payload bytes
+  std::uint64_t max_bytes = 256ull << 20;         ///< pending encoded bytes
   std::uint64_t segment_bytes = 64ull << 20;
   /// Pending messages kept decoded in memory up to this many body bytes;
   /// the rest (and everything after a restart) is read back from disk.
