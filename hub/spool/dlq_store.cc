@@ -153,16 +153,21 @@ dlq_page dlq_store::list(const dlq_query& q) const {
 }
 
 result<dlq_entry> dlq_store::get(std::string_view id) const {
-  record_location where;
-  {
-    std::lock_guard lk(mu_);
-    auto it = index_.find(id);
-    if (it == index_.end()) return make_error("dlq.not_found", "no dead-letter entry with that id");
-    where = it->second.where;
+  result<std::string> payload = make_error("dlq.not_found", "no dead-letter entry with that id");
+  // Read outside the lock; compaction may move the entry meanwhile, so look
+  // it up again once if the read fails.
+  for (int tries = 0; tries < 2 && !payload; ++tries) {
+    record_location where;
+    {
+      std::lock_guard lk(mu_);
+      auto it = index_.find(id);
+      if (it == index_.end()) {
+        return make_error("dlq.not_found", "no dead-letter entry with that id");
+      }
+      where = it->second.where;
+    }
+    payload = log_->read(where);
   }
-  // Reading outside the lock is safe: a concurrently removed entry's segment
-  // stays readable through the fd the log holds until the read is done.
-  auto payload = log_->read(where);
   if (!payload) return std::unexpected(payload.error());
   byte_reader r(*payload);
   dlq_summary s;

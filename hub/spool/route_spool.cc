@@ -84,6 +84,8 @@ void route_spool::recover(const segment_log::recovered& r) {
         std::uint64_t seq = 0;
         std::uint32_t t = 0;
         if (!in.u64(seq) || !in.u32(t)) return;
+        // Never reuse a sequence number an old ack still names.
+        next_seq_ = std::max(next_seq_, seq + 1);
         auto it = entries_.find(seq);
         if (it == entries_.end() || !has_bit(it->second.mask, t)) continue;
         it->second.mask &= ~(target_mask{1} << t);

@@ -63,6 +63,20 @@ std::vector<spool_item> route_spool::take(std::uint32_t target, std::size_t max,
       entry tmp;
       tmp.where = to_load[i];
       auto m = load(tmp);
+      // Copy-forward may have moved the record (and dropped its old segment)
+      // since we looked it up: follow it to where it is now.
+      for (int tries = 0; !m && tries < 3; ++tries) {
+        {
+          std::lock_guard lk(mu_);
+          auto it = entries_.find(out[i].seq);
+          if (it == entries_.end() || (it->second.where.segment == tmp.where.segment &&
+                                       it->second.where.offset == tmp.where.offset)) {
+            break;
+          }
+          tmp.where = it->second.where;
+        }
+        m = load(tmp);
+      }
       if (!m) {
         // The bytes are gone or damaged since recovery: nothing deliverable
         // is left. Count it and retire the record so it does not spin.
