@@ -7,22 +7,17 @@
 #include "hub/spool/bytes.h"
 #include "hub/spool/crc32c.h"
 #include "hub/spool/message_codec.h"
+#include "hub/spool/spool_records.h"
 
 namespace simpul::spool {
 namespace {
 
 using sys_clock = std::chrono::system_clock;
+using records::has_bit;
+using records::to_ms;
 
-std::int64_t to_ms(sys_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// APPEND payload: u64 mask | i64 appended_ms | message. The fixed prefix lets
-// recovery and copy-forward work without decoding the message.
 // Largest ack record: keep records far below max_frame_payload.
 constexpr std::size_t acks_per_record = 1 << 16;
-
-bool has_bit(target_mask m, std::uint32_t t) { return t < 64 && (m >> t) & 1u; }
 
 }  // namespace
 
@@ -269,16 +264,7 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
     append_frame(buf, record_type::ack, 0, payload);
     sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
   }
-  for (const auto& r : retries) {
-    payload.clear();
-    byte_writer w(payload);
-    w.u64(r.seq);
-    w.u32(r.target);
-    w.u32(r.attempt);
-    w.i64(r.next_ms);
-    append_frame(buf, record_type::retry, 0, payload);
-    sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
-  }
+  for (const auto& r : retries) records::add_retry(buf, sizes, r.seq, r.target, r.attempt, r.next_ms);
 
   std::vector<record_location> where;
   auto r = log_->write(buf, sizes, where, sync_now);

@@ -6,19 +6,17 @@
 #include "hub/spool/bytes.h"
 #include "hub/spool/message_codec.h"
 #include "hub/spool/route_spool.h"
+#include "hub/spool/spool_records.h"
 
 namespace simpul::spool {
 namespace {
 
 using sys_clock = std::chrono::system_clock;
 
-std::int64_t to_ms(sys_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
+using records::append_prefix;
+using records::has_bit;
+using records::to_ms;
 
-bool has_bit(target_mask m, std::uint32_t t) { return t < 64 && (m >> t) & 1u; }
-
-constexpr std::size_t append_prefix = 16;  // u64 mask | i64 appended_ms
 constexpr std::uint64_t copy_budget = 8ull << 20;
 
 }  // namespace
@@ -219,7 +217,7 @@ void route_spool::copy_forward(std::uint64_t segment) {
       if (bytes >= copy_budget) break;
     }
   }
-  std::string buf, payload;
+  std::string buf;
   std::vector<std::uint32_t> sizes;
   std::vector<moving> copied;
   for (const auto& m : todo) {
@@ -244,14 +242,7 @@ void route_spool::copy_forward(std::uint64_t segment) {
     sizes.push_back(static_cast<std::uint32_t>(frame_size(p->size())));
     copied.push_back(m);
     for (const auto& r : attempts) {
-      payload.clear();
-      byte_writer w(payload);
-      w.u64(r.seq);
-      w.u32(r.target);
-      w.u32(r.attempt);
-      w.i64(r.next_ms);
-      append_frame(buf, record_type::retry, 0, payload);
-      sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
+      records::add_retry(buf, sizes, r.seq, r.target, r.attempt, r.next_ms);
       copied.push_back({0, {}});  // placeholder keeps `copied` parallel to `sizes`
     }
   }

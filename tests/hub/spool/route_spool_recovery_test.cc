@@ -32,26 +32,31 @@ void write_file(const std::filesystem::path& p, const std::string& s) {
   out.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
 
-// Five messages, one record each, in one closed segment.
-std::vector<message_ptr> spool_five(const spool_options& o) {
-  std::vector<message_ptr> msgs;
-  auto sp = route_spool::open(o);
-  EXPECT_TRUE(sp);
-  for (int i = 0; i < 5; ++i) {
-    msgs.push_back(make_msg("message body number " + std::to_string(i)));
-    EXPECT_TRUE((*sp)->append_sync({msgs.back()}, 1));
+// Five messages, one record each, in one closed segment file.
+class FiveSpooled : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    o.dir = d.sub("spool/r");
+    auto sp = route_spool::open(o);
+    ASSERT_TRUE(sp);
+    for (int i = 0; i < 5; ++i) {
+      msgs.push_back(make_msg("message body number " + std::to_string(i)));
+      ASSERT_TRUE((*sp)->append_sync({msgs.back()}, 1));
+    }
+    sp->reset();
+    auto files = segment_files(o.dir);
+    ASSERT_EQ(files.size(), 1u);
+    segment = files[0];
   }
-  return msgs;
-}
 
-TEST(RouteSpoolRecovery, TornTailLosesOnlyTheHalfWrittenRecord) {
   temp_dir d;
   spool_options o;
-  o.dir = d.sub("spool/r");
-  auto msgs = spool_five(o);
-  auto files = segment_files(o.dir);
-  ASSERT_EQ(files.size(), 1u);
-  std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 10);
+  std::vector<message_ptr> msgs;
+  std::filesystem::path segment;
+};
+
+TEST_F(FiveSpooled, TornTailLosesOnlyTheHalfWrittenRecord) {
+  std::filesystem::resize_file(segment, std::filesystem::file_size(segment) - 10);
 
   auto sp = route_spool::open(o);
   ASSERT_TRUE(sp);
@@ -65,20 +70,14 @@ TEST(RouteSpoolRecovery, TornTailLosesOnlyTheHalfWrittenRecord) {
   EXPECT_EQ(take_ids(**sp, 0), ids_of({next}));
 }
 
-TEST(RouteSpoolRecovery, FlippedByteSkipsExactlyThatRecord) {
-  temp_dir d;
-  spool_options o;
-  o.dir = d.sub("spool/r");
-  auto msgs = spool_five(o);
-  auto files = segment_files(o.dir);
-  ASSERT_EQ(files.size(), 1u);
-  auto bytes = read_file(files[0]);
+TEST_F(FiveSpooled, FlippedByteSkipsExactlyThatRecord) {
+  auto bytes = read_file(segment);
   std::vector<frame_view> frames;
   scan_frames(bytes, [&](const frame_view& f) { frames.push_back(f); });
   ASSERT_EQ(frames.size(), 5u);
   auto victim = frames[2].offset + frames[2].size / 2;  // middle of the third record
   bytes[victim] = static_cast<char>(bytes[victim] ^ 0x40);
-  write_file(files[0], bytes);
+  write_file(segment, bytes);
 
   auto sp = route_spool::open(o);
   ASSERT_TRUE(sp);
