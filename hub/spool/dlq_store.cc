@@ -59,6 +59,8 @@ result<std::unique_ptr<dlq_store>> dlq_store::open(dlq_options opts) {
   if (!log) return std::unexpected(log.error());
   st->log_ = std::move(*log);
   for (const auto& [id, x] : st->index_) st->log_->retain(x.where);
+  for (auto [from, to] : st->recovered_refs_) st->log_->add_ref(from, to);
+  st->recovered_refs_.clear();
   st->log_->collect();
   return st;
 }
@@ -76,7 +78,10 @@ void dlq_store::recover(const segment_log::recovered& r) {
     for (std::uint32_t i = 0; i < n; ++i) {
       std::string_view id;
       if (!in.str(id)) return;
-      if (auto it = index_.find(id); it != index_.end()) index_.erase(it);
+      if (auto it = index_.find(id); it != index_.end()) {
+        recovered_refs_.emplace_back(r.where.segment, it->second.where.segment);
+        index_.erase(it);
+      }
     }
   }
 }
@@ -207,6 +212,7 @@ result<std::size_t> dlq_store::remove(std::span<const std::string> ids) {
   for (auto id : present) {
     auto it = index_.find(id);
     log_->release(it->second.where);
+    log_->add_ref(where->front().segment, it->second.where.segment);
     index_.erase(it);
   }
   log_->collect();
@@ -216,13 +222,13 @@ result<std::size_t> dlq_store::remove(std::span<const std::string> ids) {
 
 void dlq_store::compact_locked() {
   if (log_->segment_count() < 3) return;
-  auto head = log_->sparse_head(0.25);
-  if (!head) return;
+  auto sparse = log_->sparse_segments(0.25);
+  if (sparse.empty()) return;
   std::string buf;
   std::vector<std::uint32_t> sizes;
   std::vector<std::string> moved;
   for (const auto& [id, x] : index_) {
-    if (x.where.segment != *head) continue;
+    if (!std::binary_search(sparse.begin(), sparse.end(), x.where.segment)) continue;
     auto payload = log_->read(x.where);
     if (!payload) continue;
     append_frame(buf, record_type::dlq_add, 0, *payload);

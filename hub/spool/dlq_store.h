@@ -120,6 +120,7 @@ class dlq_store {
   std::unique_ptr<segment_log> log_;
   mutable std::mutex mu_;
   std::map<std::string, indexed, std::less<>> index_;  // by id: time order
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> recovered_refs_;  // open() only
 };
 
 }  // namespace simpul::spool

@@ -18,6 +18,8 @@ using records::to_ms;
 
 // Largest ack record: keep records far below max_frame_payload.
 constexpr std::size_t acks_per_record = 1 << 16;
+// Copy-forward moves at most this much per writer pass.
+constexpr std::uint64_t copy_budget = 8ull << 20;
 
 }  // namespace
 
@@ -36,6 +38,9 @@ result<std::unique_ptr<route_spool>> route_spool::open(spool_options opts) {
     sp->reserved_bytes_ += e.bytes;
     sp->stats_.bytes += e.bytes;
   }
+  for (auto [from, to] : sp->recovered_refs_) sp->log_->add_ref(from, to);
+  sp->recovered_refs_.clear();
+  sp->recovered_refs_.shrink_to_fit();
   sp->stats_.depth = sp->entries_.size();
   sp->stats_.recovery = sp->log_->recovery();
   sp->stats_.compacted_segments += sp->log_->collect();
@@ -83,6 +88,7 @@ void route_spool::recover(const segment_log::recovered& r) {
         next_seq_ = std::max(next_seq_, seq + 1);
         auto it = entries_.find(seq);
         if (it == entries_.end() || !has_bit(it->second.mask, t)) continue;
+        recovered_refs_.emplace_back(r.where.segment, it->second.where.segment);
         it->second.mask &= ~(target_mask{1} << t);
         if (it->second.mask == 0) entries_.erase(it);
       }
@@ -95,6 +101,7 @@ void route_spool::recover(const segment_log::recovered& r) {
       if (!in.u64(seq) || !in.u32(t) || !in.u32(attempt) || !in.i64(next)) return;
       auto it = entries_.find(seq);
       if (it == entries_.end() || !has_bit(it->second.mask, t)) return;
+      recovered_refs_.emplace_back(r.where.segment, it->second.where.segment);
       it->second.targets[t].attempt = attempt;
       it->second.targets[t].next_ms = next;
       return;
@@ -178,13 +185,16 @@ result<void> route_spool::append_sync(std::vector<message_ptr> msgs, target_mask
 
 void route_spool::writer_loop() {
   auto last_flush = std::chrono::steady_clock::now();
-  bool dirty = false;  // written but not yet fdatasynced
+  bool dirty = false;       // written but not yet fdatasynced
+  bool compacting = false;  // copy-forward stopped at its budget last pass
   std::unique_lock lk(mu_);
   for (;;) {
     auto has_work = [&] {
       return !batches_.empty() || !acks_.empty() || !retries_.empty() || sync_waiters_ > 0;
     };
-    if (dirty) {
+    if (compacting) {
+      // no wait: finish reclaiming space first
+    } else if (dirty) {
       wake_.wait_until(lk, last_flush + opts_.flush_interval, [&] { return has_work() || stop_; });
     } else {
       wake_.wait(lk, [&] { return has_work() || stop_; });
@@ -192,7 +202,7 @@ void route_spool::writer_loop() {
     bool stopping = stop_ && !has_work();
     bool forced = sync_waiters_ > 0;
     std::vector<queued_batch> batches;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> acks;
+    std::vector<queued_ack> acks;
     std::vector<queued_retry> retries;
     batches.swap(batches_);
     acks.swap(acks_);
@@ -224,11 +234,20 @@ void route_spool::writer_loop() {
       dirty = false;
     }
     std::size_t gone = log_->collect();
-    if (log_->segment_count() >= 3) {
-      if (auto head = log_->sparse_head(0.25)) {
-        copy_forward(*head);
-        gone += log_->collect();
+    // Copy-forward up to a budget per pass so appends keep flowing; if the
+    // budget ran out, come straight back instead of sleeping.
+    compacting = false;
+    std::uint64_t budget = copy_budget;
+    if (!stopping && log_->segment_count() >= 3) {
+      for (auto seg : log_->sparse_segments(0.25)) {
+        auto copied = copy_forward(seg, budget);
+        budget -= std::min(copied, budget);
+        if (budget == 0) {
+          compacting = true;
+          break;
+        }
       }
+      gone += log_->collect();
     }
     lk.lock();
     stats_.compacted_segments += gone;
@@ -241,7 +260,7 @@ void route_spool::writer_loop() {
 }
 
 bool route_spool::write_batch(std::vector<queued_batch>& batches,
-                              std::vector<std::pair<std::uint64_t, std::uint32_t>>& acks,
+                              std::vector<queued_ack>& acks,
                               std::vector<queued_retry>& retries, bool sync_now) {
   std::string buf;
   std::vector<std::uint32_t> sizes;
@@ -258,8 +277,8 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
     byte_writer w(payload);
     w.u32(static_cast<std::uint32_t>(n));
     for (std::size_t k = i; k < i + n; ++k) {
-      w.u64(acks[k].first);
-      w.u32(acks[k].second);
+      w.u64(acks[k].seq);
+      w.u32(acks[k].target);
     }
     append_frame(buf, record_type::ack, 0, payload);
     sizes.push_back(static_cast<std::uint32_t>(frame_size(payload.size())));
@@ -286,6 +305,13 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
       if (b.cb) b.cb(std::unexpected(r.error()));
     }
     return false;
+  }
+  // Ack and retry records must outlive the segments of the records they amend.
+  std::size_t idx = sizes.size() - retries.size();
+  for (const auto& q : retries) log_->add_ref(where[idx++].segment, q.segment);
+  idx = sizes.size() - retries.size() - (acks.size() + acks_per_record - 1) / acks_per_record;
+  for (std::size_t i = 0; i < acks.size(); ++i) {
+    log_->add_ref(where[idx + i / acks_per_record].segment, acks[i].segment);
   }
   commit_entries(batches, where);
   return true;

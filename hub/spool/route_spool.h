@@ -160,17 +160,24 @@ class route_spool {
     std::uint32_t target;
     std::uint32_t attempt;
     std::int64_t next_ms;
+    std::uint64_t segment;  // where the record it amends lives
+  };
+  struct queued_ack {
+    std::uint64_t seq;
+    std::uint32_t target;
+    std::uint64_t segment;  // where the acked record lives
   };
 
   explicit route_spool(spool_options opts);
   void recover(const segment_log::recovered& r);
   void writer_loop();
   bool write_batch(std::vector<queued_batch>& batches,
-                   std::vector<std::pair<std::uint64_t, std::uint32_t>>& acks,
+                   std::vector<queued_ack>& acks,
                    std::vector<queued_retry>& retries, bool force_sync);
   void commit_entries(std::vector<queued_batch>& batches,
                       const std::vector<record_location>& where);
-  void copy_forward(std::uint64_t segment);
+  /// Moves up to `budget` bytes of live records off `segment`; returns bytes written.
+  std::uint64_t copy_forward(std::uint64_t segment, std::uint64_t budget);
   void make_ready(std::uint64_t seq, entry& e);
   void drop_target(std::map<std::uint64_t, entry>::iterator it, std::uint32_t target);
   target_queue& queue_of(std::uint32_t target);
@@ -183,7 +190,7 @@ class route_spool {
   std::condition_variable wake_;
   // queued for the writer
   std::vector<queued_batch> batches_;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> acks_;
+  std::vector<queued_ack> acks_;
   std::vector<queued_retry> retries_;
   std::size_t sync_waiters_ = 0;
   std::uint64_t sync_generation_ = 0;  // bumped after each forced flush
@@ -193,6 +200,7 @@ class route_spool {
   std::map<std::uint64_t, entry> entries_;
   std::vector<target_queue> queues_;
   std::uint64_t next_seq_ = 1;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> recovered_refs_;  // (from, to) segments
   std::size_t reserved_messages_ = 0;  // pending + queued
   std::uint64_t reserved_bytes_ = 0;
   std::uint64_t cached_bytes_ = 0;

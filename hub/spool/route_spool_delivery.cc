@@ -17,7 +17,6 @@ using records::append_prefix;
 using records::has_bit;
 using records::to_ms;
 
-constexpr std::uint64_t copy_budget = 8ull << 20;
 
 }  // namespace
 
@@ -81,8 +80,9 @@ std::vector<spool_item> route_spool::take(std::uint32_t target, std::size_t max,
         std::lock_guard lk(mu_);
         ++stats_.unreadable;
         if (auto it = entries_.find(out[i].seq); it != entries_.end()) {
+          auto segment = it->second.where.segment;
           drop_target(it, target);
-          acks_.emplace_back(out[i].seq, target);
+          acks_.push_back(queued_ack{out[i].seq, target, segment});
         }
         continue;
       }
@@ -127,9 +127,10 @@ void route_spool::ack(const spool_item& item) {
         }
       }
     }
+    auto segment = it->second.where.segment;
     drop_target(it, item.target);
     first = acks_.empty();
-    acks_.emplace_back(item.seq, item.target);
+    acks_.push_back(queued_ack{item.seq, item.target, segment});
   }
   if (first) wake_.notify_one();
 }
@@ -147,7 +148,8 @@ void route_spool::retry_at(const spool_item& item, sys_clock::time_point when) {
     ts.next_ms = to_ms(when);
     make_ready(item.seq, it->second);
     first = acks_.empty() && retries_.empty();
-    retries_.push_back(queued_retry{item.seq, item.target, ts.attempt, ts.next_ms});
+    retries_.push_back(
+        queued_retry{item.seq, item.target, ts.attempt, ts.next_ms, it->second.where.segment});
   }
   if (first) wake_.notify_one();
 }
@@ -201,7 +203,7 @@ spool_stats route_spool::stats() const {
   return s;
 }
 
-void route_spool::copy_forward(std::uint64_t segment) {
+std::uint64_t route_spool::copy_forward(std::uint64_t segment, std::uint64_t budget) {
   struct moving {
     std::uint64_t seq;
     record_location from;
@@ -214,7 +216,7 @@ void route_spool::copy_forward(std::uint64_t segment) {
       if (e.where.segment != segment) continue;
       todo.push_back({seq, e.where});
       bytes += e.where.size;
-      if (bytes >= copy_budget) break;
+      if (bytes >= budget) break;
     }
   }
   std::string buf;
@@ -234,7 +236,7 @@ void route_spool::copy_forward(std::uint64_t segment) {
       for (std::uint32_t t = 0; t < it->second.targets.size(); ++t) {
         const auto& ts = it->second.targets[t];
         if (has_bit(it->second.mask, t) && ts.attempt > 0) {
-          attempts.push_back({m.seq, t, ts.attempt, ts.next_ms});
+          attempts.push_back({m.seq, t, ts.attempt, ts.next_ms, 0});
         }
       }
     }
@@ -246,12 +248,12 @@ void route_spool::copy_forward(std::uint64_t segment) {
       copied.push_back({0, {}});  // placeholder keeps `copied` parallel to `sizes`
     }
   }
-  if (copied.empty()) return;
+  if (copied.empty()) return 0;
   std::vector<record_location> where;
   if (!log_->write(buf, sizes, where, /*sync=*/true)) {
     std::lock_guard lk(mu_);
     ++stats_.io_errors;
-    return;
+    return 0;
   }
   std::lock_guard lk(mu_);
   ++stats_.flushes;
@@ -267,6 +269,7 @@ void route_spool::copy_forward(std::uint64_t segment) {
     log_->retain(where[i]);
     ++stats_.copied_forward;
   }
+  return buf.size();
 }
 
 }  // namespace simpul::spool

@@ -19,6 +19,7 @@ struct segment_log::segment {
   std::uint64_t size = 0;
   std::uint64_t live = 0;
   std::uint64_t live_bytes = 0;
+  std::vector<std::uint64_t> refs;  // earlier segments whose records this one amends
   ~segment() {
     if (fd >= 0) ::close(fd);
   }
@@ -286,28 +287,45 @@ void segment_log::release(const record_location& where) {
   }
 }
 
+void segment_log::add_ref(std::uint64_t from, std::uint64_t to) {
+  if (from == to) return;
+  std::lock_guard lk(mu_);
+  auto it = segments_.find(from);
+  if (it == segments_.end() || !segments_.contains(to)) return;
+  auto& refs = it->second->refs;
+  if (std::find(refs.begin(), refs.end(), to) == refs.end()) refs.push_back(to);
+}
+
 std::size_t segment_log::collect() {
   std::size_t n = 0;
   std::lock_guard lk(mu_);
-  while (!segments_.empty()) {
-    auto it = segments_.begin();
-    if (it->second == active_ || it->second->live > 0) break;
-    ::unlink(it->second->path.c_str());  // readers holding the segment keep their fd
-    segments_.erase(it);
+  // Oldest first: deleting one may free a later one that referred to it.
+  for (auto it = segments_.begin(); it != segments_.end();) {
+    const auto& seg = it->second;
+    bool pinned = seg == active_ || seg->live > 0 ||
+                  std::any_of(seg->refs.begin(), seg->refs.end(),
+                              [&](std::uint64_t r) { return segments_.contains(r); });
+    if (pinned) {
+      ++it;
+      continue;
+    }
+    ::unlink(seg->path.c_str());  // readers holding the segment keep their fd
+    it = segments_.erase(it);
     ++n;
   }
   return n;
 }
 
-std::optional<std::uint64_t> segment_log::sparse_head(double max_live_ratio) const {
+std::vector<std::uint64_t> segment_log::sparse_segments(double max_live_ratio) const {
+  std::vector<std::uint64_t> out;
   std::lock_guard lk(mu_);
-  if (segments_.empty()) return std::nullopt;
-  const auto& head = segments_.begin()->second;
-  if (head == active_ || head->live == 0) return std::nullopt;
-  if (static_cast<double>(head->live_bytes) >= max_live_ratio * static_cast<double>(head->size)) {
-    return std::nullopt;
+  for (const auto& [id, seg] : segments_) {
+    if (seg == active_ || seg->live == 0) continue;
+    if (static_cast<double>(seg->live_bytes) < max_live_ratio * static_cast<double>(seg->size)) {
+      out.push_back(id);
+    }
   }
-  return head->id;
+  return out;
 }
 
 std::size_t segment_log::segment_count() const {

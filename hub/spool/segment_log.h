@@ -33,12 +33,13 @@ struct record_location {
 /// at `segment_bytes`.
 ///
 /// Space: the owner marks records it still needs with `retain` and lets go
-/// with `release`; `collect` deletes the oldest sealed segments that hold no
-/// retained record. Deletion is prefix-only on purpose: a later segment may
-/// hold the ack/remove records that cancel records of an earlier one, so it
-/// must outlive it. An old segment pinned by a few stuck records is reported
-/// by `sparse_head`; the owner copies those records forward and releases the
-/// originals.
+/// with `release`. A record that cancels or amends a record of an earlier
+/// segment (an ack, a DLQ remove, a retry count) must outlive it, or replay
+/// would resurrect what it cancelled: the owner says so with `add_ref`.
+/// `collect` deletes every sealed segment that holds no retained record and
+/// refers to no segment still on disk. A segment pinned by a few long-lived
+/// records is reported by `sparse_segments`; the owner copies those records
+/// forward and releases the originals.
 ///
 /// Threads: `write`/`sync` from one thread at a time (the owner's writer);
 /// `read`, `retain`, `release`, `collect`, the stats: any thread.
@@ -78,11 +79,15 @@ class segment_log {
 
   void retain(const record_location& where);
   void release(const record_location& where);
-  /// Deletes the oldest sealed segments with no retained record; returns how many.
+  /// Records in segment `from` amend records in segment `to`: keep `from`
+  /// while `to` exists.
+  void add_ref(std::uint64_t from, std::uint64_t to);
+  /// Deletes the sealed segments with no retained record and no reference to
+  /// a segment still present; returns how many.
   std::size_t collect();
-  /// The oldest sealed segment if its retained bytes are under `max_live_ratio`
-  /// of its size (worth copying its few live records forward).
-  std::optional<std::uint64_t> sparse_head(double max_live_ratio) const;
+  /// Sealed segments, oldest first, whose retained bytes are under
+  /// `max_live_ratio` of their size: worth copying their few live records forward.
+  std::vector<std::uint64_t> sparse_segments(double max_live_ratio) const;
 
   std::size_t segment_count() const;
   std::uint64_t disk_bytes() const;

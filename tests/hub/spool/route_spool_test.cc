@@ -159,7 +159,7 @@ TEST(RouteSpool, CompactionDeletesFullyAckedSegments) {
   EXPECT_EQ((*again)->stats().depth, 0u);
 }
 
-TEST(RouteSpool, StuckHeadIsCopiedForwardSoOldSegmentsGo) {
+TEST(RouteSpool, StuckMessageDoesNotPinLaterSegments) {
   temp_dir d;
   auto o = opts_for(d);
   o.segment_bytes = 4096;
@@ -175,8 +175,7 @@ TEST(RouteSpool, StuckHeadIsCopiedForwardSoOldSegmentsGo) {
     ASSERT_TRUE((*sp)->flush());
     ASSERT_TRUE((*sp)->flush());
     auto st = (*sp)->stats();
-    EXPECT_GE(st.copied_forward, 1u);
-    EXPECT_LE(segment_files(o.dir).size(), 3u);
+    EXPECT_LE(segment_files(o.dir).size(), 3u) << "of " << 30 * 1000 / 4096 << "+ written";
     EXPECT_EQ(st.depth, 1u);
   }
   auto sp = route_spool::open(o);
