@@ -228,6 +228,7 @@ void route_spool::writer_loop() {
       if (!ok) ++stats_.io_errors;
       synced = ok;
       dirty = !ok;
+      last_flush = now;  // a failing disk is retried once per interval, not in a spin
     }
     if (synced) {
       last_flush = now;

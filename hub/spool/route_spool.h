@@ -73,8 +73,9 @@ struct spool_stats {
 /// destructor completes everything already queued, flushes, and joins it.
 /// Owned by the route through unique_ptr.
 ///
-/// Threads: every public function is thread-safe and never blocks on disk
-/// except `append_sync`. Append callbacks and the ready handler run ON THE
+/// Threads: every public function is thread-safe. Only `append_sync` and
+/// `flush` wait for the disk; `take` may `pread` messages that are not cached
+/// (after a restart, or beyond cache_bytes), so call it from a worker thread. Append callbacks and the ready handler run ON THE
 /// WRITER THREAD: keep them short and post onward (to the input's strand);
 /// they may call append/ack, but must not destroy the spool.
 ///
