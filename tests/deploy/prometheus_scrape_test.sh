@@ -22,7 +22,8 @@ if [ ! -x "$bin" ]; then
 fi
 # `simpul run` is integrated separately; until this binary has it, there is
 # nothing real to scrape.
-if "$bin" run -c /dev/null 2>&1 | grep -q "unknown command 'run'"; then
+probe=$("$bin" run -c /dev/null 2>&1 || true)
+if grep -q "unknown command 'run'" <<<"$probe"; then
   echo "SKIP: this simpul binary has no 'run' command yet ($bin run -> unknown command)"
   exit 77
 fi
@@ -111,8 +112,10 @@ EOF
 hub_pid=$!
 pids+=($hub_pid)
 hub_alive() { kill -0 "$hub_pid" 2>/dev/null; }
-if ! wait_for "hub /readyz" 30 curl -fsS "http://127.0.0.1:$p_admin/readyz"; then
-  hub_alive || echo "the hub exited"
+# Ready, or gone: a hub that exits at start fails at once, not at the deadline.
+ready_or_exited() { curl -fsS "http://127.0.0.1:$p_admin/readyz" || ! hub_alive; }
+if ! wait_for "hub /readyz (or its exit)" 30 ready_or_exited || ! hub_alive; then
+  echo "FAIL: the hub is not ready"
   tail -n 30 "$tmp/simpul.log"
   exit 1
 fi
