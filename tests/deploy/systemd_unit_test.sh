@@ -51,6 +51,8 @@ check "PrivateTmp=yes" test "$(value PrivateTmp)" = yes
 check "ProtectHome=yes" test "$(value ProtectHome)" = yes
 check "CapabilityBoundingSet= (empty)" has "CapabilityBoundingSet="
 check "no AmbientCapabilities" test -z "$(value AmbientCapabilities)"
+check "no ProcSubset=pid (process_start_time_seconds reads /proc/stat)" \
+  bash -c '[ "$1" != pid ]' _ "$(value ProcSubset)"
 check "Restart=on-failure" test "$(value Restart)" = on-failure
 check "ExecReload sends SIGHUP" test "$(value ExecReload)" = '/bin/kill -HUP $MAINPID'
 
