@@ -6,6 +6,7 @@ every expression (Grafana variables substituted) goes through
 `promtool check rules` as a recording rule, so a typo in a query fails here
 rather than as an empty panel."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,9 +61,35 @@ for p in pn.all_panels(dash):
         expect(t.get("datasource", {}).get("uid") == ds_ref, f"panel '{title}' target {t.get('refId')} does not use {ds_ref}")
     expect(p.get("description"), f"panel '{title}' has no description (operators read them)")
 
+# Legends name labels the query keeps: {{connector}} on a `sum by (route)`
+# would print an empty legend. Output labels are known for the shapes the
+# dashboard uses: an aggregation (with or without `by`), possibly inside
+# histogram_quantile, or a recording rule (all aggregate `by (route)`).
+AGG = r"(sum|max|min|avg|count)"
+legends_checked = 0
+for p in pn.all_panels(dash):
+    for t in p.get("targets", []):
+        used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", t.get("legendFormat", "")))
+        expr = t.get("expr", "").strip()
+        m = re.match(r"(histogram_quantile\([^,]+,\s*)?" + AGG + r"\s+by\s*\(([^)]*)\)", expr)
+        if m:
+            kept = {x.strip() for x in m.group(3).split(",")} - ({"le"} if m.group(1) else set())
+        elif re.match(AGG + r"\s*\(", expr):
+            kept = set()
+        elif re.match(r"simpul:\w+:\w+", expr):
+            kept = {"route"}
+        else:
+            continue  # a plain selector keeps every label
+        if t.get("format") == "heatmap":
+            continue  # {{le}} names the buckets
+        legends_checked += 1
+        expect(used <= kept, f"panel '{p.get('title')}' ref {t.get('refId')}: legend uses "
+                             f"{sorted(used - kept)} but the query keeps only {sorted(kept)}")
+
 if failures:
     print("\n".join("FAIL: " + f for f in failures))
     sys.exit(1)
+print(f"legends ok: {legends_checked} checked")
 print(f"structure ok: {len(ids)} panels, rows {rows}")
 
 promtool = shutil.which("promtool")
