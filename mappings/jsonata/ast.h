@@ -85,6 +85,7 @@ struct node {
   bool keep_singleton_array = false;  // path: result keeps a singleton array
   bool thunk = false;                 // call in tail position of a lambda body
   bool tuple_path = false;            // path: some step is a tuple step
+  bool consarray = false;             // array constructor as first/last path step
 };
 
 }  // namespace simpul::mappings::jsonata

@@ -170,7 +170,10 @@ value evaluator::eval_node(const node* n, const value& input, const frame_ptr& e
     case node_type::name:
       return lookup_field(input, n->str);
     case node_type::variable: {
-      if (n->str.empty()) return input;
+      if (n->str.empty()) {
+        if (input.is_array() && (input.flags() & af_outer_wrapper)) return input[0];
+        return input;
+      }
       if (n->str == "$") return root_;
       if (const value* v = env->lookup(n->str)) return *v;
       if (const value* f = registry_.find(n->str)) return *f;
@@ -274,7 +277,7 @@ value evaluator::make_function(const node* n, fn_kind kind, const value& input, 
 }
 
 value evaluator::eval_array(const node* n, const value& input, const frame_ptr& env) {
-  value out = value::new_array(af_cons, n->items.size());
+  value out = value::new_array(n->consarray ? af_cons : 0, n->items.size());
   for (const auto& item : n->items) {
     value v = eval(item.get(), input, env);
     if (v.is_undefined()) continue;

@@ -50,6 +50,8 @@ class evaluator {
   };
 
   value eval_node(const node* n, const value& input, const frame_ptr& env);
+  // A path step: counted like eval() but without the node's own stages.
+  value eval_bare(const node* n, const value& input, const frame_ptr& env);
   value eval_path(const node* n, const value& input, const frame_ptr& env);
   value eval_step(const node* step, const value& seq, const frame_ptr& env, bool last);
   std::vector<tuple> eval_tuple_step(const node* step, std::vector<tuple> in, const frame_ptr& env);
@@ -66,6 +68,7 @@ class evaluator {
   value make_function(const node* n, fn_kind kind, const value& input, const frame_ptr& env);
   value apply_lambda(value fn, std::vector<value> args, std::int64_t pos);
   value apply_transform(const function_rep& fn, const value& arg);
+  std::string_view keep_name(const value& name);
   frame_ptr tuple_frame(const frame_ptr& env, const tuple& t);
   void check_limits();
 
@@ -78,6 +81,7 @@ class evaluator {
   value root_;
   const frame_ptr* call_env_ = nullptr;  // scope of the built-in being called
   std::int64_t now_ = -1;
+  std::vector<std::unique_ptr<std::string>> names_;  // tuple variable names from tuple streams
   // A call in tail position hands its callee back here instead of recursing.
   bool tail_pending_ = false;
   value tail_fn_;

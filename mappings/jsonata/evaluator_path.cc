@@ -10,11 +10,38 @@
 
 namespace simpul::mappings::jsonata {
 
+std::string_view evaluator::keep_name(const value& name) {
+  for (const auto& n : names_)
+    if (*n == name.as_string()) return *n;
+  names_.push_back(std::make_unique<std::string>(name.as_string()));
+  return *names_.back();
+}
+
 frame_ptr evaluator::tuple_frame(const frame_ptr& env, const tuple& t) {
   auto f = std::make_shared<frame>(env);
   f->vars.reserve(t.vars.size());
   for (const auto& [k, v] : t.vars) f->vars.emplace_back(value::string(k), v);
   return f;
+}
+
+value evaluator::eval_bare(const node* n, const value& input, const frame_ptr& env) {
+  ++depth_;
+  check_limits();
+  value r = eval_node(n, input, env);
+  if (r.is_sequence()) {
+    if (n->keep_array) {
+      r = own_array(std::move(r));
+      r.arr_mut().flags |= af_keep_singleton;
+    }
+    if (r.size() == 0) {
+      r = value();
+    } else if (r.size() == 1 && !(r.flags() & af_keep_singleton)) {
+      value first = r[0];
+      r = std::move(first);
+    }
+  }
+  --depth_;
+  return r;
 }
 
 value evaluator::eval_path(const node* n, const value& input, const frame_ptr& env) {
@@ -40,12 +67,26 @@ value evaluator::eval_path(const node* n, const value& input, const frame_ptr& e
       if (tuples.empty()) break;
       continue;
     }
-    result = eval_step(step, seq, env, i + 1 == steps.size());
+    if (i == 0 && step->consarray)
+      result = eval(step, seq, env);
+    else
+      result = eval_step(step, seq, env, i + 1 == steps.size());
     if (result.is_undefined() || (result.is_array() && result.size() == 0)) break;
     seq = result;
   }
   if (tuple_mode) {
     if (n->group) return eval_group_tuples(n->group.get(), tuples, env);
+    if (n->tuple) {
+      // a path inside a step that `%` reaches into: hand the tuples outwards
+      value stream = value::new_array(af_tuple_stream, tuples.size());
+      for (auto& t : tuples) {
+        value o = value::new_object();
+        o.set(value::string("@"), t.focus);
+        for (auto& [k, v] : t.vars) o.set(value::string(k), v);
+        stream.push(std::move(o));
+      }
+      return stream;
+    }
     result = value::new_sequence(tuples.size());
     for (auto& t : tuples) result.push(std::move(t.focus));
   }
@@ -91,18 +132,7 @@ value evaluator::eval_step(const node* step, const value& seq, const frame_ptr& 
   std::vector<value> results;
   results.reserve(items.size());
   for (const auto& item : items) {
-    ++depth_;
-    check_limits();
-    value r = eval_node(step, item, env);
-    if (r.is_sequence()) {
-      if (r.size() == 0)
-        r = value();
-      else if (r.size() == 1 && !(r.flags() & af_keep_singleton)) {
-        value first = r[0];
-        r = std::move(first);
-      }
-    }
-    --depth_;
+    value r = eval_bare(step, item, env);
     for (const auto& st : step->stages) r = eval_filter(st, r, env);
     if (!r.is_undefined()) results.push_back(std::move(r));
   }
@@ -122,14 +152,30 @@ std::vector<evaluator::tuple> evaluator::eval_tuple_step(const node* step, std::
                                                          const frame_ptr& env) {
   if (step->type == node_type::sort) {
     sort_tuples(step, in, env);
+    if (!step->index.empty())
+      for (std::size_t i = 0; i < in.size(); ++i)
+        in[i].vars.emplace_back(step->index, value::number(static_cast<double>(i)));
     for (const auto& st : step->stages) filter_tuples(st, in, env);
     return in;
   }
   std::vector<tuple> out;
   for (auto& t : in) {
     frame_ptr f = t.vars.empty() ? env : tuple_frame(env, t);
-    value r = eval(step, t.focus, f);
+    value r = eval_bare(step, t.focus, f);
     if (r.is_undefined()) continue;
+    if (r.is_array() && (r.flags() & af_tuple_stream)) {
+      for (const auto& o : r.arr().items) {
+        tuple nt{t.focus, t.vars};
+        for (const auto& [k, v] : o.obj().entries) {
+          if (k.as_string() == "@")
+            nt.focus = v;
+          else
+            nt.vars.emplace_back(keep_name(k), v);
+        }
+        out.push_back(std::move(nt));
+      }
+      continue;
+    }
     value items = as_array(r);
     std::size_t idx = 0;
     for (const auto& item : items.arr().items) {

@@ -33,26 +33,46 @@ class processor {
     return p;
   }
 
+  // Moves `slot` back through one step; true once the step binding the
+  // parent is found (the step whose input is the parent).
+  bool seek(node& step, parent_slot& slot) {
+    switch (step.type) {
+      case node_type::name:
+      case node_type::wildcard:
+        if (--slot.level == 0) {
+          if (step.ancestor.empty()) step.ancestor = "!" + std::to_string(label_++);
+          slot.target->str = step.ancestor;
+          step.tuple = true;
+          return true;
+        }
+        return false;
+      case node_type::parent:
+        ++slot.level;
+        return false;
+      case node_type::sort:
+        return false;
+      case node_type::block:
+        if (step.items.empty()) return false;
+        step.tuple = true;
+        return seek(*step.items.back(), slot);
+      case node_type::path: {
+        step.tuple = true;
+        step.tuple_path = true;
+        for (int i = static_cast<int>(step.items.size()) - 1; i >= 0; --i)
+          if (seek(*step.items[static_cast<std::size_t>(i)], slot)) return true;
+        return false;
+      }
+      default:
+        raise("S0217", slot.target->pos, "%");
+    }
+  }
+
   // Walks back over `steps[0..from]` consuming levels; binds on arrival.
   void resolve(std::vector<node_ptr>& steps, int from, std::vector<parent_slot>& slots,
                std::vector<parent_slot>& unresolved) {
     for (auto& slot : slots) {
       bool done = false;
-      for (int i = from; i >= 0; --i) {
-        node& step = *steps[static_cast<std::size_t>(i)];
-        if (step.type == node_type::parent) {
-          ++slot.level;
-          continue;
-        }
-        if (step.type == node_type::sort) continue;
-        if (--slot.level == 0) {
-          if (step.ancestor.empty()) step.ancestor = "!" + std::to_string(label_++);
-          slot.target->str = step.ancestor;
-          step.tuple = true;
-          done = true;
-          break;
-        }
-      }
+      for (int i = from; i >= 0 && !done; --i) done = seek(*steps[static_cast<std::size_t>(i)], slot);
       if (!done) unresolved.push_back(slot);
     }
   }
@@ -91,6 +111,13 @@ class processor {
         n->rhs = process(std::move(n->rhs), inner);
         mark_tail(n->rhs.get());
         seeking.insert(seeking.end(), inner.begin(), inner.end());
+        return n;
+      }
+      case node_type::call:
+      case node_type::partial: {
+        std::vector<parent_slot> ignored;
+        n->lhs = process(std::move(n->lhs), ignored);
+        for (auto& item : n->items) item = process(std::move(item), seeking);
         return n;
       }
       case node_type::object_ctor:
@@ -142,6 +169,9 @@ class processor {
       if (step->tuple) result->tuple_path = true;
     }
     resolve(result->items, last_lhs, rhs_seeking, seeking);
+    // a constructed array as first step is the sequence itself; as last step it is not flattened
+    if (result->items.front()->type == node_type::array_ctor) result->items.front()->consarray = true;
+    if (result->items.back()->type == node_type::array_ctor) result->items.back()->consarray = true;
     for (auto& step : result->items)
       if (step->tuple) result->tuple_path = true;
     result->pos = n->pos;
@@ -168,7 +198,14 @@ class processor {
       resolve(lhs->items, static_cast<int>(lhs->items.size()) - 1, inner, seeking);
       if (step->tuple) lhs->tuple_path = true;
     } else {
-      seeking.insert(seeking.end(), inner.begin(), inner.end());
+      for (auto& slot : inner) {
+        if (slot.level == 1) {
+          if (!seek(*step, slot)) seeking.push_back(slot);
+        } else {
+          --slot.level;
+          seeking.push_back(slot);
+        }
+      }
     }
     return lhs;
   }

@@ -43,6 +43,7 @@ enum array_flag : std::uint8_t {
   af_keep_singleton = 2,  // `[]` on a path: keep a singleton as an array
   af_cons = 4,            // built by an array constructor: not flattened by paths
   af_outer_wrapper = 8,   // wrapper around a context array (`$` of an array input)
+  af_tuple_stream = 16,   // objects {"@": focus, var: value...} passed between path steps
 };
 
 class value {
