@@ -294,7 +294,8 @@ value evaluator::eval_call(const node* n, const value& input, const frame_ptr& e
   value proc = eval(n->lhs.get(), input, env);
   if (!proc.is_function()) {
     const node* l = n->lhs.get();
-    if (l->type == node_type::path && l->items.size() == 1 && l->items[0]->type == node_type::name)
+    if (l->type == node_type::path && l->items.size() == 1 && l->items[0]->type == node_type::name &&
+        (env->lookup(l->items[0]->str) || registry_.find(l->items[0]->str)))
       raise("T1005", n->pos, l->items[0]->str);
     raise("T1006", n->pos, "");
   }
@@ -348,7 +349,15 @@ std::int64_t evaluator::now_millis() {
 value evaluator::eval_apply(const node* n, const value& input, const frame_ptr& env) {
   value lhs = eval(n->lhs.get(), input, env);
   const node* r = n->rhs.get();
-  if (r->type == node_type::call) return eval_call(r, input, env, &lhs);
+  if (r->type == node_type::call) {
+    value out = eval_call(r, input, env, &lhs);
+    for (const auto& st : r->stages) out = eval_filter(st, out, env);
+    if (r->keep_array && out.is_array()) {
+      out = own_array(std::move(out));
+      out.arr_mut().flags |= af_keep_singleton | af_sequence;
+    }
+    return out;
+  }
   value fn = eval(r, input, env);
   if (!fn.is_function()) raise("T2006", n->pos, "~>");
   if (lhs.is_function()) {

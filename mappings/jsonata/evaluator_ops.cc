@@ -139,8 +139,12 @@ std::size_t function_arity(const value& fn) {
   switch (f.kind) {
     case fn_kind::lambda:
       return f.def->items.size();
-    case fn_kind::builtin:
-      return f.builtin->sig ? f.builtin->sig->params.size() : 1;
+    case fn_kind::builtin: {
+      if (!f.builtin->sig) return 1;
+      std::size_t n = 0;
+      for (const auto& p : f.builtin->sig->params) n += p.optional ? 0 : 1;
+      return n;
+    }
     case fn_kind::partial: {
       std::size_t n = 0;
       for (bool h : f.holes) n += h ? 1 : 0;

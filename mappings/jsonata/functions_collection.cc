@@ -63,7 +63,7 @@ value fn_shuffle(evaluator&, args_t& a, const value&, std::int64_t) {
 value fn_distinct(evaluator&, args_t& a, const value&, std::int64_t) {
   const value& v = arg_at(a, 0);
   if (!v.is_array()) return v;
-  value out = value::new_sequence();
+  value out = value::new_array();
   for (const auto& x : v.arr().items) {
     bool seen = false;
     for (const auto& y : out.arr().items)

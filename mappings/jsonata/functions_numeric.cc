@@ -18,9 +18,7 @@ bool parse_decimal(std::string_view s, double& out) {
   std::size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;
   if (i >= s.size()) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
+  if (s[i] >= '0' && s[i] <= '9') {
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
   } else {
     return false;

@@ -89,6 +89,7 @@ token lexer::next(bool regex_allowed) {
     pos_ = close + 1;
     return make(token_kind::name, std::move(name));
   }
+  if (c == '!' || c == '~') raise("S0204", static_cast<std::int64_t>(pos_ + 1), std::string(1, c));
   if (is_delimiter(c)) {
     ++pos_;
     return make(token_kind::op, std::string(1, c));

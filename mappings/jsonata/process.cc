@@ -80,7 +80,8 @@ class processor {
   static void mark_tail(node* n) {
     if (!n) return;
     if (n->type == node_type::call) {
-      n->thunk = true;
+      // a call whose result is filtered or grouped is not the last thing done
+      n->thunk = n->stages.empty() && !n->group && !n->keep_array;
     } else if (n->type == node_type::condition) {
       mark_tail(n->rhs.get());
       mark_tail(n->third.get());
@@ -167,6 +168,7 @@ class processor {
         }
       }
       if (step->tuple) result->tuple_path = true;
+      if (step->keep_array) result->keep_singleton_array = true;
     }
     resolve(result->items, last_lhs, rhs_seeking, seeking);
     // a constructed array as first step is the sequence itself; as last step it is not flattened

@@ -148,7 +148,7 @@ void validate_args(const signature& sig, std::vector<value>& args, const value& 
       bool array_param = p.types == "a";
       if (array_param && !arg.is_undefined()) {
         if (!arg.is_array()) {
-          value wrapped = value::new_sequence(1);
+          value wrapped = value::new_array(0, 1);
           wrapped.push(std::move(arg));
           arg = std::move(wrapped);
         }
