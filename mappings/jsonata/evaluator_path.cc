@@ -46,6 +46,35 @@ value evaluator::eval_bare(const node* n, const value& input, const frame_ptr& e
 
 value evaluator::eval_path(const node* n, const value& input, const frame_ptr& env) {
   const auto& steps = n->items;
+  // Fast path: plain field names walked down single objects, no allocation.
+  if (input.is_object() && !n->tuple_path && !n->group && !n->keep_singleton_array && !n->tuple) {
+    const value* cur = &input;
+    std::size_t i = 0;
+    for (; i < steps.size(); ++i) {
+      const node* s = steps[i].get();
+      if (s->type != node_type::name || !s->stages.empty() || s->keep_array || !cur->is_object()) break;
+      const value* v = cur->get(s->str);
+      if (!v) return {};
+      if (i + 1 == steps.size()) {
+        if (limits_.max_depth > 0 && depth_ + 1 > limits_.max_depth) raise("U1001");
+        return *v;
+      }
+      if (v->is_array()) break;
+      cur = v;
+    }
+    if (i > 0) {
+      // continue the general algorithm from step i over the single item reached
+      value seq = value::new_sequence(1);
+      seq.push(*cur);
+      value result;
+      for (; i < steps.size(); ++i) {
+        result = eval_step(steps[i].get(), seq, env, i + 1 == steps.size());
+        if (result.is_undefined() || (result.is_array() && result.size() == 0)) return result;
+        seq = result;
+      }
+      return result;
+    }
+  }
   value seq;
   if (input.is_array() && steps[0]->type != node_type::variable) {
     seq = input;
@@ -295,6 +324,19 @@ std::string json_text(const value& v) {
 }  // namespace
 
 value evaluator::eval_group(const node* ctor, const value& input, const frame_ptr& env) {
+  if (!input.is_array()) {
+    // one item: every key forms its own group of that item
+    value result = value::new_object();
+    for (std::size_t pi = 0; pi < ctor->pairs.size(); ++pi) {
+      value key = eval(ctor->pairs[pi].first.get(), input, env);
+      if (key.is_undefined()) continue;
+      if (!key.is_string()) raise("T1003", ctor->pos, "", json_text(key));
+      if (result.get(key.as_string())) raise("D1009", ctor->pos, "", std::string(key.as_string()));
+      value v = eval(ctor->pairs[pi].second.get(), input, env);
+      if (!v.is_undefined()) result.set(key, std::move(v));
+    }
+    return result;
+  }
   std::vector<tuple> items;
   if (input.is_array()) {
     for (const auto& x : input.arr().items) items.push_back({x, {}});

@@ -53,7 +53,10 @@ value value::new_object() { return object(new object_rep); }
 
 void value::destroy() noexcept {
   heap_header* p = ptr();
-  if (p->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The sole owner cannot race with anyone: skip the locked decrement.
+  if (p->refs.load(std::memory_order_acquire) != 1 &&
+      p->refs.fetch_sub(1, std::memory_order_acq_rel) != 1)
+    return;
   switch (kind_) {
     case value_kind::string:
       delete static_cast<string_rep*>(p);
