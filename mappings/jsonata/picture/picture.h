@@ -56,7 +56,12 @@ std::expected<std::string, picture_error> format_datetime(
 
 /// $toMillis(timestamp [, picture]). Without a picture the text is ISO 8601.
 /// nullopt means "no value" (JSONata undefined) where the docs say so.
+/// Components a picture leaves out before the first one it has (e.g. the
+/// date of "[H]:[m]") come from `now_millis`, which the evaluator should set
+/// to its $millis() so one evaluation sees one "now"; when absent the system
+/// clock is read.
 std::expected<std::optional<std::int64_t>, picture_error> parse_datetime(
-    std::string_view text, std::optional<std::string_view> picture = std::nullopt);
+    std::string_view text, std::optional<std::string_view> picture = std::nullopt,
+    std::optional<std::int64_t> now_millis = std::nullopt);
 
 }  // namespace simpul::mappings::jsonata::picture
