@@ -139,8 +139,45 @@ struct found {
   std::vector<std::optional<std::string>> groups;
 };
 
-std::vector<found> find_all(std::string_view s, const value& pattern, std::size_t limit, std::int64_t pos) {
+bool is_regex(const value& v) { return v.is_function() && v.fn().kind == fn_kind::regex; }
+
+// A custom matcher: function($str) returning {match, start, end, groups, next}.
+std::vector<found> run_matcher(evaluator& ev, std::string_view s, const value& fn, std::size_t limit,
+                               std::int64_t pos, const char* name) {
   std::vector<found> out;
+  auto offs = code_point_offsets(s);
+  auto byte_at = [&](const value* v) {
+    double i = v->as_number();
+    if (i < 0) i = 0;
+    auto k = std::min(static_cast<std::size_t>(i), offs.size() - 1);
+    return offs[k];
+  };
+  std::vector<value> args;
+  args.push_back(value::string(s));
+  value r = ev.apply(fn, std::move(args), value(), pos);
+  while (!r.is_undefined() && out.size() < limit) {
+    const value* m = r.get("match");
+    const value* st = r.get("start");
+    const value* en = r.get("end");
+    const value* gr = r.get("groups");
+    if (!r.is_object() || !m || !m->is_string() || !st || !st->is_number() || !en || !en->is_number() ||
+        !gr || !gr->is_array())
+      raise("T1010", pos, name);
+    found f{byte_at(st), byte_at(en), {}};
+    for (const auto& g : gr->arr().items)
+      f.groups.emplace_back(g.is_string() ? std::optional<std::string>(std::string(g.as_string())) : std::nullopt);
+    out.push_back(std::move(f));
+    const value* next = r.get("next");
+    if (!next || !next->is_function()) break;
+    r = ev.apply(*next, {}, value(), pos);
+  }
+  return out;
+}
+
+std::vector<found> find_all(evaluator& ev, std::string_view s, const value& pattern, std::size_t limit,
+                            std::int64_t pos, const char* name = "") {
+  std::vector<found> out;
+  if (pattern.is_function() && !is_regex(pattern)) return run_matcher(ev, s, pattern, limit, pos, name);
   if (pattern.is_string()) {
     std::string_view p = pattern.as_string();
     if (p.empty()) return out;
@@ -166,23 +203,21 @@ std::size_t limit_arg(const value& v, const char* code, std::int64_t pos) {
   return static_cast<std::size_t>(v.as_number());
 }
 
-bool is_regex(const value& v) { return v.is_function() && v.fn().kind == fn_kind::regex; }
-
-value fn_contains(evaluator&, args_t& a, const value&, std::int64_t pos) {
+value fn_contains(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
   const value& v = arg_at(a, 0);
   if (v.is_undefined()) return {};
   const value& p = arg_at(a, 1);
   if (p.is_string()) return value::boolean(v.as_string().find(p.as_string()) != std::string_view::npos);
-  if (!is_regex(p)) raise("T0410", pos, "contains");
-  return value::boolean(p.fn().re->find(v.as_string(), 0).has_value());
+  if (!p.is_function()) raise_msg("T0410", pos, "Argument 2 of function contains does not match function signature", "contains");
+  return value::boolean(!find_all(ev, v.as_string(), p, 1, pos, "contains").empty());
 }
 
-value fn_split(evaluator&, args_t& a, const value&, std::int64_t pos) {
+value fn_split(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
   const value& v = arg_at(a, 0);
   if (v.is_undefined()) return {};
   std::string_view s = v.as_string();
   const value& sep = arg_at(a, 1);
-  if (!sep.is_string() && !is_regex(sep)) raise("T0410", pos, "split");
+  if (!sep.is_string() && !sep.is_function()) raise_msg("T0410", pos, "Argument 2 of function split does not match function signature", "split");
   std::size_t limit = limit_arg(arg_at(a, 2), "D3020", pos);
   value out = value::new_array();
   if (sep.is_string() && sep.as_string().empty()) {
@@ -192,7 +227,7 @@ value fn_split(evaluator&, args_t& a, const value&, std::int64_t pos) {
     return out;
   }
   std::size_t last = 0;
-  for (const auto& f : find_all(s, sep, SIZE_MAX, pos)) {
+  for (const auto& f : find_all(ev, s, sep, SIZE_MAX, pos, "split")) {
     if (out.size() >= limit) break;
     out.push(value::string(s.substr(last, f.start - last)));
     last = f.end;
@@ -225,14 +260,14 @@ value match_object(std::string_view s, const found& f) {
   return o;
 }
 
-value fn_match(evaluator&, args_t& a, const value&, std::int64_t pos) {
+value fn_match(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
   const value& v = arg_at(a, 0);
   if (v.is_undefined()) return {};
-  if (!is_regex(arg_at(a, 1))) raise("T0410", pos, "match");
+  if (!arg_at(a, 1).is_function()) raise_msg("T0410", pos, "Argument 2 of function match does not match function signature", "match");
   std::size_t limit = limit_arg(arg_at(a, 2), "D3040", pos);
   std::string_view s = v.as_string();
   value out = value::new_sequence();
-  for (const auto& f : find_all(s, arg_at(a, 1), limit, pos)) out.push(match_object(s, f));
+  for (const auto& f : find_all(ev, s, arg_at(a, 1), limit, pos, "match")) out.push(match_object(s, f));
   return out;
 }
 
@@ -273,13 +308,15 @@ value fn_replace(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
   const value& pattern = arg_at(a, 1);
   const value& repl = arg_at(a, 2);
   if (pattern.is_string() && pattern.as_string().empty()) raise("D3010", pos, "", "");
-  if (!pattern.is_string() && !is_regex(pattern)) raise("T0410", pos, "replace");
-  if (!repl.is_string() && !repl.is_function()) raise("T0410", pos, "replace");
+  if (!pattern.is_string() && !pattern.is_function())
+    raise_msg("T0410", pos, "Argument 2 of function replace does not match function signature", "replace");
+  if (!repl.is_string() && !repl.is_function())
+    raise_msg("T0410", pos, "Argument 3 of function replace does not match function signature", "replace");
   std::size_t limit = limit_arg(arg_at(a, 3), "D3011", pos);
   std::string_view s = v.as_string();
   std::string out;
   std::size_t last = 0;
-  for (const auto& f : find_all(s, pattern, limit, pos)) {
+  for (const auto& f : find_all(ev, s, pattern, limit, pos, "replace")) {
     out += s.substr(last, f.start - last);
     if (repl.is_string()) {
       substitute(out, repl.as_string(), s, f);
@@ -334,10 +371,15 @@ value fn_base64decode(evaluator&, args_t& a, const value&, std::int64_t) {
   return value::string(out);
 }
 
-value encode_uri(const value& v, std::string_view keep) {
+value encode_uri(const value& v, std::string_view keep, const char* name, std::int64_t pos) {
   if (v.is_undefined()) return {};
   std::string out;
-  for (unsigned char c : v.as_string()) {
+  std::string_view text = v.as_string();
+  // a lone surrogate (kept as WTF-8 from JSON input) cannot be encoded
+  for (std::size_t i = 0; i + 1 < text.size(); ++i)
+    if (static_cast<unsigned char>(text[i]) == 0xED && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0)
+      raise_msg("D3140", pos, std::string("Malformed URL passed to $") + name + "(): " + to_json_text(v));
+  for (unsigned char c : text) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
         std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos ||
         keep.find(static_cast<char>(c)) != std::string_view::npos) {
@@ -389,11 +431,11 @@ value decode_uri(const value& v, std::string_view keep, const char* name, std::i
   return value::string(out);
 }
 
-value fn_encode_url_component(evaluator&, args_t& a, const value&, std::int64_t) {
-  return encode_uri(arg_at(a, 0), "");
+value fn_encode_url_component(evaluator&, args_t& a, const value&, std::int64_t pos) {
+  return encode_uri(arg_at(a, 0), "", "encodeUrlComponent", pos);
 }
-value fn_encode_url(evaluator&, args_t& a, const value&, std::int64_t) {
-  return encode_uri(arg_at(a, 0), ";,/?:@&=+$#");
+value fn_encode_url(evaluator&, args_t& a, const value&, std::int64_t pos) {
+  return encode_uri(arg_at(a, 0), ";,/?:@&=+$#", "encodeUrl", pos);
 }
 value fn_decode_url_component(evaluator&, args_t& a, const value&, std::int64_t pos) {
   return decode_uri(arg_at(a, 0), "", "decodeUrlComponent", pos);

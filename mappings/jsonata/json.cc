@@ -133,17 +133,71 @@ void write(std::string& out, const value& v, const json_style& style, int level)
 
 }  // namespace
 
-std::expected<value, std::string> parse_json(std::string_view text) {
+// JSON may escape lone UTF-16 surrogates, which UTF-8 cannot carry; keep
+// them as WTF-8 bytes (what RapidJSON refuses to decode) so functions that
+// care (URL encoding) can report them.
+static std::string surrogates_to_wtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex4 = [&](std::size_t at, unsigned& cp) {
+    if (at + 4 > text.size()) return false;
+    cp = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      char c = text[at + k];
+      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      if (d < 0) return false;
+      cp = cp * 16 + static_cast<unsigned>(d);
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned cp, lo;
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') {
+      out += "\\\\";
+      ++i;
+      continue;
+    }
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'u' && hex4(i + 2, cp) && cp >= 0xD800 && cp < 0xE000) {
+      bool pair = cp < 0xDC00 && i + 11 < text.size() + 0 && text[i + 6] == '\\' && text[i + 7] == 'u' &&
+                  hex4(i + 8, lo) && lo >= 0xDC00 && lo < 0xE000;
+      if (pair) {
+        out.append(text.substr(i, 12));
+        i += 11;
+        continue;
+      }
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      i += 5;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
   builder b;
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
   auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag>(is, b);
+  code = ok.Code();
   if (ok.IsError()) {
     return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
                            std::to_string(ok.Offset()));
   }
   return std::move(b.result);
+}
+
+std::expected<value, std::string> parse_json(std::string_view text) {
+  rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;
+  auto r = parse_json_once(text, code);
+  if (!r && (code == rapidjson::kParseErrorStringUnicodeSurrogateInvalid)) {
+    std::string fixed = surrogates_to_wtf8(text);
+    return parse_json_once(fixed, code);
+  }
+  return r;
 }
 
 value from_rapidjson(const rapidjson::Value& v) {
