@@ -57,6 +57,27 @@ evaluator::evaluator(const function_registry& registry, std::shared_ptr<const vo
   if (limits_.time_limit.count() > 0) deadline_ = std::chrono::steady_clock::now() + limits_.time_limit;
 }
 
+namespace {
+
+bool holds_function(const value& v) {
+  if (v.is_function()) return true;
+  if (v.is_array()) {
+    for (const auto& x : v.arr().items)
+      if (holds_function(x)) return true;
+  } else if (v.is_object()) {
+    for (const auto& [k, x] : v.obj().entries)
+      if (holds_function(x)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+evaluator::~evaluator() {
+  if (keep_closures_) return;
+  for (auto& f : captured_) f->vars.clear();
+}
+
 void evaluator::check_limits() {
   if (limits_.max_depth > 0 && depth_ > limits_.max_depth) raise("U1001");
   if (limits_.time_limit.count() > 0 && (++ticks_ & 255) == 0 &&
@@ -77,6 +98,7 @@ value evaluator::run(const node* root, value input, frame_ptr env) {
   root_ = input;
   if (root_.is_array() && (root_.flags() & af_outer_wrapper)) root_ = input[0];
   value r = eval(root, input, env);
+  keep_closures_ = !captured_.empty() && holds_function(r);
   if (r.is_sequence()) {
     if (r.size() == 0) return {};
     if (r.size() == 1 && !(r.flags() & af_keep_singleton)) return r[0];
@@ -273,6 +295,7 @@ value evaluator::make_function(const node* n, fn_kind kind, const value& input, 
   rep->program = program_;
   rep->env = env;
   rep->input = input;
+  if (captured_.empty() || captured_.back() != env) captured_.push_back(env);
   return value::function(rep);
 }
 

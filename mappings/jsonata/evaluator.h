@@ -27,6 +27,10 @@ class evaluator {
  public:
   evaluator(const function_registry& registry, std::shared_ptr<const void> program,
             const eval_limits& limits);
+  evaluator(const evaluator&) = delete;
+  evaluator& operator=(const evaluator&) = delete;
+  /// Breaks the closure <-> frame reference cycles of this evaluation.
+  ~evaluator();
 
   /// Evaluates a whole expression (sets `$$`, wraps an array input).
   value run(const node* root, value input, frame_ptr env);
@@ -81,7 +85,11 @@ class evaluator {
   value root_;
   const frame_ptr* call_env_ = nullptr;  // scope of the built-in being called
   std::int64_t now_ = -1;
-  std::vector<std::unique_ptr<std::string>> names_;  // tuple variable names from tuple streams
+  std::vector<std::unique_ptr<std::string>> names_;
+  // Frames captured by lambdas: a lambda bound in its own frame is a cycle,
+  // cleared when the evaluation ends unless the result holds a function.
+  std::vector<frame_ptr> captured_;
+  bool keep_closures_ = false;  // tuple variable names from tuple streams
   // A call in tail position hands its callee back here instead of recursing.
   bool tail_pending_ = false;
   value tail_fn_;
