@@ -1,5 +1,7 @@
 #include "hub/cli/app.h"
 
+#include "hub/cli/eval_command.h"
+
 #include <cstdio>
 #include <string>
 
@@ -41,6 +43,7 @@ int run_app(std::span<const std::string_view> args) {
     print("simpul " SIMPUL_VERSION "\n");
     return 0;
   }
+  if (cmd == "eval") return run_eval_command(args.subspan(1));
   std::fprintf(stderr, "simpul: unknown command '%.*s'\n\n", static_cast<int>(cmd.size()),
                cmd.data());
   std::fwrite(usage_text.data(), 1, usage_text.size(), stderr);

@@ -1,0 +1,480 @@
+// Path evaluation: steps, predicates, tuple streams (@, #, %), grouping and
+// sorting. Part of class evaluator.
+
+#include <algorithm>
+#include <cmath>
+
+#include "mappings/jsonata/error.h"
+#include "mappings/jsonata/evaluator.h"
+#include "mappings/jsonata/json.h"
+
+namespace simpul::mappings::jsonata {
+
+std::string_view evaluator::keep_name(const value& name) {
+  for (const auto& n : names_)
+    if (*n == name.as_string()) return *n;
+  names_.push_back(std::make_unique<std::string>(name.as_string()));
+  return *names_.back();
+}
+
+frame_ptr evaluator::tuple_frame(const frame_ptr& env, const tuple& t) {
+  auto f = std::make_shared<frame>(env);
+  f->vars.reserve(t.vars.size());
+  for (const auto& [k, v] : t.vars) f->vars.emplace_back(value::string(k), v);
+  return f;
+}
+
+value evaluator::eval_bare(const node* n, const value& input, const frame_ptr& env) {
+  ++depth_;
+  check_limits();
+  value r = eval_node(n, input, env);
+  if (r.is_sequence()) {
+    if (n->keep_array) {
+      r = own_array(std::move(r));
+      r.arr_mut().flags |= af_keep_singleton;
+    }
+    if (r.size() == 0) {
+      r = value();
+    } else if (r.size() == 1 && !(r.flags() & af_keep_singleton)) {
+      value first = r[0];
+      r = std::move(first);
+    }
+  }
+  --depth_;
+  return r;
+}
+
+value evaluator::eval_path(const node* n, const value& input, const frame_ptr& env) {
+  const auto& steps = n->items;
+  // Fast path: plain field names walked down single objects, no allocation.
+  if (input.is_object() && !n->tuple_path && !n->group && !n->keep_singleton_array && !n->tuple) {
+    const value* cur = &input;
+    std::size_t i = 0;
+    for (; i < steps.size(); ++i) {
+      const node* s = steps[i].get();
+      if (s->type != node_type::name || !s->stages.empty() || s->keep_array || !cur->is_object()) break;
+      const value* v = cur->get(s->str);
+      if (!v) return {};
+      if (i + 1 == steps.size()) {
+        if (limits_.max_depth > 0 && depth_ + 1 > limits_.max_depth) raise("U1001");
+        return *v;
+      }
+      if (v->is_array()) break;
+      cur = v;
+    }
+    if (i > 0) {
+      // continue the general algorithm from step i over the single item reached
+      value seq = value::new_sequence(1);
+      seq.push(*cur);
+      value result;
+      for (; i < steps.size(); ++i) {
+        result = eval_step(steps[i].get(), seq, env, i + 1 == steps.size());
+        if (result.is_undefined() || (result.is_array() && result.size() == 0)) return result;
+        seq = result;
+      }
+      return result;
+    }
+  }
+  value seq;
+  if (input.is_array() && steps[0]->type != node_type::variable) {
+    seq = input;
+  } else {
+    seq = value::new_sequence(1);
+    seq.push(input);
+  }
+  value result;
+  std::vector<tuple> tuples;
+  bool tuple_mode = false;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const node* step = steps[i].get();
+    if (!tuple_mode && step->tuple) {
+      tuple_mode = true;
+      for (const auto& item : seq.arr().items) tuples.push_back({item, {}});
+    }
+    if (tuple_mode) {
+      tuples = eval_tuple_step(step, std::move(tuples), env);
+      if (tuples.empty()) break;
+      continue;
+    }
+    if (i == 0 && step->consarray)
+      result = eval(step, seq, env);
+    else
+      result = eval_step(step, seq, env, i + 1 == steps.size());
+    if (result.is_undefined() || (result.is_array() && result.size() == 0)) break;
+    seq = result;
+  }
+  if (tuple_mode) {
+    if (n->group) return eval_group_tuples(n->group.get(), tuples, env);
+    if (n->tuple) {
+      // a path inside a step that `%` reaches into: hand the tuples outwards
+      value stream = value::new_array(af_tuple_stream, tuples.size());
+      for (auto& t : tuples) {
+        value o = value::new_object();
+        o.set(value::string("@"), t.focus);
+        for (auto& [k, v] : t.vars) o.set(value::string(k), v);
+        stream.push(std::move(o));
+      }
+      return stream;
+    }
+    result = value::new_sequence(tuples.size());
+    for (auto& t : tuples) result.push(std::move(t.focus));
+  }
+  if (n->keep_singleton_array && result.is_array()) {
+    if ((result.flags() & af_cons) && !(result.flags() & af_sequence)) {
+      value s = value::new_sequence(1);
+      s.push(result);
+      result = std::move(s);
+    }
+    result = own_array(std::move(result));
+    result.arr_mut().flags |= af_keep_singleton;
+  }
+  if (n->group) result = eval_group(n->group.get(), result, env);
+  return result;
+}
+
+value evaluator::eval_step(const node* step, const value& seq, const frame_ptr& env, bool last) {
+  if (step->type == node_type::sort) {
+    value r = eval_sort(step, seq, env);
+    for (const auto& st : step->stages) r = eval_filter(st, r, env);
+    return r;
+  }
+  const auto& items = seq.arr().items;
+  // Common case: one input item, a plain field step.
+  if (items.size() == 1 && step->stages.empty() && step->type == node_type::name && !items[0].is_array()) {
+    ++depth_;
+    check_limits();
+    const value* v = items[0].get(step->str);
+    --depth_;
+    if (!v) return {};
+    if (v->is_array()) {
+      if (last && !v->is_sequence()) return *v;
+      if (!(v->flags() & af_cons)) {
+        value out = value::new_sequence(v->size());
+        for (const auto& x : v->arr().items) out.push(x);
+        return out;
+      }
+    }
+    value out = value::new_sequence(1);
+    out.push(*v);
+    return out;
+  }
+  std::vector<value> results;
+  results.reserve(items.size());
+  for (const auto& item : items) {
+    value r = eval_bare(step, item, env);
+    for (const auto& st : step->stages) r = eval_filter(st, r, env);
+    if (!r.is_undefined()) results.push_back(std::move(r));
+  }
+  if (last && results.size() == 1 && results[0].is_array() && !results[0].is_sequence()) return results[0];
+  value out = value::new_sequence(results.size());
+  for (auto& r : results) {
+    if (!r.is_array() || (r.flags() & af_cons)) {
+      out.push(std::move(r));
+    } else {
+      for (const auto& x : r.arr().items) out.push(x);
+    }
+  }
+  return out;
+}
+
+std::vector<evaluator::tuple> evaluator::eval_tuple_step(const node* step, std::vector<tuple> in,
+                                                         const frame_ptr& env) {
+  if (step->type == node_type::sort) {
+    sort_tuples(step, in, env);
+    if (!step->index.empty())
+      for (std::size_t i = 0; i < in.size(); ++i)
+        in[i].vars.emplace_back(step->index, value::number(static_cast<double>(i)));
+    for (const auto& st : step->stages) filter_tuples(st, in, env);
+    return in;
+  }
+  std::vector<tuple> out;
+  for (auto& t : in) {
+    frame_ptr f = t.vars.empty() ? env : tuple_frame(env, t);
+    value r = eval_bare(step, t.focus, f);
+    if (r.is_undefined()) continue;
+    if (r.is_array() && (r.flags() & af_tuple_stream)) {
+      for (const auto& o : r.arr().items) {
+        tuple nt{t.focus, t.vars};
+        for (const auto& [k, v] : o.obj().entries) {
+          if (k.as_string() == "@")
+            nt.focus = v;
+          else
+            nt.vars.emplace_back(keep_name(k), v);
+        }
+        out.push_back(std::move(nt));
+      }
+      continue;
+    }
+    value items = as_array(r);
+    std::size_t idx = 0;
+    for (const auto& item : items.arr().items) {
+      tuple nt{t.focus, t.vars};
+      if (!step->focus.empty()) {
+        nt.vars.emplace_back(step->focus, item);
+      } else {
+        nt.focus = item;
+      }
+      if (!step->index.empty()) nt.vars.emplace_back(step->index, value::number(static_cast<double>(idx)));
+      if (!step->ancestor.empty()) nt.vars.emplace_back(step->ancestor, t.focus);
+      out.push_back(std::move(nt));
+      ++idx;
+    }
+  }
+  for (const auto& st : step->stages) filter_tuples(st, out, env);
+  return out;
+}
+
+namespace {
+
+bool is_number_array(const value& v) {
+  if (!v.is_array() || v.size() == 0) return false;
+  for (const auto& x : v.arr().items)
+    if (!x.is_number()) return false;
+  return true;
+}
+
+// Does the predicate value `r` select position `idx` of `len` items?
+bool selects(const value& r, std::size_t idx, std::size_t len) {
+  auto hit = [&](double d) {
+    double i = std::floor(d);
+    if (i < 0) i += static_cast<double>(len);
+    return i == static_cast<double>(idx);
+  };
+  if (r.is_number()) return hit(r.as_number());
+  if (is_number_array(r)) {
+    for (const auto& x : r.arr().items)
+      if (hit(x.as_number())) return true;
+    return false;
+  }
+  return truthy(r);
+}
+
+}  // namespace
+
+value evaluator::eval_filter(const stage& st, const value& input, const frame_ptr& env) {
+  if (st.is_index) return input;
+  value in = as_array(input);
+  const auto& items = in.arr().items;
+  const node* p = st.expr.get();
+  if (p->type == node_type::literal && p->lit.is_number()) {
+    double i = std::floor(p->lit.as_number());
+    if (i < 0) i += static_cast<double>(items.size());
+    value out = value::new_sequence(1);
+    if (i >= 0 && i < static_cast<double>(items.size())) {
+      const value& item = items[static_cast<std::size_t>(i)];
+      if (item.is_array()) return item;
+      out.push(item);
+    }
+    return out;
+  }
+  value out = value::new_sequence();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    value r = eval(p, items[i], env);
+    if (selects(r, i, items.size())) out.push(items[i]);
+  }
+  return out;
+}
+
+void evaluator::filter_tuples(const stage& st, std::vector<tuple>& tuples, const frame_ptr& env) {
+  if (st.is_index) {
+    for (std::size_t i = 0; i < tuples.size(); ++i)
+      tuples[i].vars.emplace_back(st.var, value::number(static_cast<double>(i)));
+    return;
+  }
+  std::vector<tuple> out;
+  const node* p = st.expr.get();
+  for (std::size_t i = 0; i < tuples.size(); ++i) {
+    bool keep;
+    if (p->type == node_type::literal && p->lit.is_number()) {
+      keep = selects(p->lit, i, tuples.size());
+    } else {
+      value r = eval(p, tuples[i].focus, tuple_frame(env, tuples[i]));
+      keep = selects(r, i, tuples.size());
+    }
+    if (keep) out.push_back(tuples[i]);
+  }
+  tuples = std::move(out);
+}
+
+namespace {
+
+value append_value(value acc, const value& v) {
+  if (acc.is_undefined()) return v;
+  if (v.is_undefined()) return acc;
+  value out = value::new_sequence();
+  if (acc.is_array()) {
+    for (const auto& x : acc.arr().items) out.push(x);
+  } else {
+    out.push(acc);
+  }
+  if (v.is_array()) {
+    for (const auto& x : v.arr().items) out.push(x);
+  } else {
+    out.push(v);
+  }
+  return out;
+}
+
+std::string json_text(const value& v) {
+  std::string s;
+  write_json(s, v);
+  return s;
+}
+
+}  // namespace
+
+value evaluator::eval_group(const node* ctor, const value& input, const frame_ptr& env) {
+  if (!input.is_array()) {
+    // one item: every key forms its own group of that item
+    value result = value::new_object();
+    for (std::size_t pi = 0; pi < ctor->pairs.size(); ++pi) {
+      value key = eval(ctor->pairs[pi].first.get(), input, env);
+      if (key.is_undefined()) continue;
+      if (!key.is_string()) raise("T1003", ctor->pos, "", json_text(key));
+      if (result.get(key.as_string())) raise("D1009", ctor->pos, "", std::string(key.as_string()));
+      value v = eval(ctor->pairs[pi].second.get(), input, env);
+      if (!v.is_undefined()) result.set(key, std::move(v));
+    }
+    return result;
+  }
+  std::vector<tuple> items;
+  if (input.is_array()) {
+    for (const auto& x : input.arr().items) items.push_back({x, {}});
+  } else {
+    items.push_back({input, {}});
+  }
+  if (items.empty()) items.push_back({value(), {}});
+  value result = value::new_object();
+  // key -> (pair index, grouped data)
+  struct group_entry {
+    std::size_t pair;
+    value data;
+  };
+  std::vector<std::pair<value, group_entry>> groups;
+  for (const auto& item : items) {
+    for (std::size_t pi = 0; pi < ctor->pairs.size(); ++pi) {
+      value key = eval(ctor->pairs[pi].first.get(), item.focus, env);
+      if (key.is_undefined()) continue;
+      if (!key.is_string()) raise("T1003", ctor->pos, "", json_text(key));
+      auto it = std::find_if(groups.begin(), groups.end(),
+                             [&](const auto& g) { return g.first.as_string() == key.as_string(); });
+      if (it == groups.end()) {
+        groups.push_back({key, {pi, item.focus}});
+      } else {
+        if (it->second.pair != pi) raise("D1009", ctor->pos, "", std::string(key.as_string()));
+        it->second.data = append_value(std::move(it->second.data), item.focus);
+      }
+    }
+  }
+  for (auto& [key, g] : groups) {
+    value v = eval(ctor->pairs[g.pair].second.get(), g.data, env);
+    if (!v.is_undefined()) result.set(key, std::move(v));
+  }
+  return result;
+}
+
+value evaluator::eval_group_tuples(const node* ctor, const std::vector<tuple>& tuples, const frame_ptr& env) {
+  value result = value::new_object();
+  struct group_entry {
+    std::size_t pair;
+    std::vector<const tuple*> members;
+  };
+  std::vector<std::pair<value, group_entry>> groups;
+  tuple empty;
+  std::vector<const tuple*> items;
+  for (const auto& t : tuples) items.push_back(&t);
+  if (items.empty()) items.push_back(&empty);
+  for (const tuple* t : items) {
+    frame_ptr f = tuple_frame(env, *t);
+    for (std::size_t pi = 0; pi < ctor->pairs.size(); ++pi) {
+      value key = eval(ctor->pairs[pi].first.get(), t->focus, f);
+      if (key.is_undefined()) continue;
+      if (!key.is_string()) raise("T1003", ctor->pos, "", json_text(key));
+      auto it = std::find_if(groups.begin(), groups.end(),
+                             [&](const auto& g) { return g.first.as_string() == key.as_string(); });
+      if (it == groups.end()) {
+        groups.push_back({key, {pi, {t}}});
+      } else {
+        if (it->second.pair != pi) raise("D1009", ctor->pos, "", std::string(key.as_string()));
+        it->second.members.push_back(t);
+      }
+    }
+  }
+  for (auto& [key, g] : groups) {
+    // merge the group's tuples: each binding becomes the sequence of its values
+    tuple merged;
+    value focus;
+    for (const tuple* t : g.members) {
+      focus = append_value(std::move(focus), t->focus);
+      for (const auto& [k, v] : t->vars) {
+        auto it = std::find_if(merged.vars.begin(), merged.vars.end(), [&](const auto& e) { return e.first == k; });
+        if (it == merged.vars.end())
+          merged.vars.emplace_back(k, v);
+        else
+          it->second = append_value(std::move(it->second), v);
+      }
+    }
+    value v = eval(ctor->pairs[g.pair].second.get(), focus, tuple_frame(env, merged));
+    if (!v.is_undefined()) result.set(key, std::move(v));
+  }
+  return result;
+}
+
+namespace {
+
+// Negative when a sorts before b (ascending); raises T2008 on bad keys.
+int compare_keys(const value& a, const value& b, std::int64_t pos) {
+  if (a.is_undefined() && b.is_undefined()) return 0;
+  if (a.is_undefined()) return 1;
+  if (b.is_undefined()) return -1;
+  bool ok_a = a.is_number() || a.is_string();
+  bool ok_b = b.is_number() || b.is_string();
+  if (!ok_a || !ok_b) raise("T2008", pos, "", json_text(ok_a ? b : a));
+  if (a.kind() != b.kind()) raise("T2007", pos, "", json_text(a));
+  if (a.is_number()) return a.as_number() < b.as_number() ? -1 : a.as_number() > b.as_number() ? 1 : 0;
+  return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
+}
+
+}  // namespace
+
+value evaluator::eval_sort(const node* step, const value& seq, const frame_ptr& env) {
+  const auto& items = seq.arr().items;
+  std::vector<std::vector<value>> keys(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    for (const auto& term : step->sort_terms) keys[i].push_back(eval(term.expr.get(), items[i], env));
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    for (std::size_t t = 0; t < step->sort_terms.size(); ++t) {
+      int c = compare_keys(keys[x][t], keys[y][t], step->pos);
+      if (c != 0) return step->sort_terms[t].descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  value out = value::new_sequence(items.size());
+  for (std::size_t i : order) out.push(items[i]);
+  return out;
+}
+
+void evaluator::sort_tuples(const node* step, std::vector<tuple>& tuples, const frame_ptr& env) {
+  std::vector<std::vector<value>> keys(tuples.size());
+  for (std::size_t i = 0; i < tuples.size(); ++i) {
+    frame_ptr f = tuple_frame(env, tuples[i]);
+    for (const auto& term : step->sort_terms) keys[i].push_back(eval(term.expr.get(), tuples[i].focus, f));
+  }
+  std::vector<std::size_t> order(tuples.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    for (std::size_t t = 0; t < step->sort_terms.size(); ++t) {
+      int c = compare_keys(keys[x][t], keys[y][t], step->pos);
+      if (c != 0) return step->sort_terms[t].descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+  std::vector<tuple> out;
+  out.reserve(tuples.size());
+  for (std::size_t i : order) out.push_back(std::move(tuples[i]));
+  tuples = std::move(out);
+}
+
+}  // namespace simpul::mappings::jsonata

@@ -1,0 +1,308 @@
+#include "mappings/jsonata/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+namespace simpul::mappings::jsonata {
+namespace {
+
+// Builds values straight from SAX events.
+class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> {
+ public:
+  bool Null() { return add(value::null()); }
+  bool Bool(bool b) { return add(value::boolean(b)); }
+  bool Int(int i) { return add(value::number(i)); }
+  bool Uint(unsigned u) { return add(value::number(u)); }
+  bool Int64(std::int64_t i) { return add(value::number(static_cast<double>(i))); }
+  bool Uint64(std::uint64_t u) { return add(value::number(static_cast<double>(u))); }
+  bool Double(double d) { return add(value::number(d)); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    keys_.push_back(value::string({s, n}));
+    return true;
+  }
+  bool StartObject() {
+    stack_.push_back(value::new_object());
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() {
+    stack_.push_back(value::new_array());
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+
+  value result;
+
+ private:
+  bool add(value v) {
+    if (stack_.empty()) {
+      result = std::move(v);
+    } else if (stack_.back().is_array()) {
+      stack_.back().push(std::move(v));
+    } else {
+      stack_.back().set(std::move(keys_.back()), std::move(v));
+      keys_.pop_back();
+    }
+    return true;
+  }
+  bool close() {
+    value v = std::move(stack_.back());
+    stack_.pop_back();
+    return add(std::move(v));
+  }
+  std::vector<value> stack_;
+  std::vector<value> keys_;
+};
+
+void indent(std::string& out, int level) {
+  out += '\n';
+  out.append(static_cast<std::size_t>(level) * 2, ' ');
+}
+
+void write(std::string& out, const value& v, const json_style& style, int level) {
+  switch (v.kind()) {
+    case value_kind::undefined:
+    case value_kind::null:
+      out += "null";
+      return;
+    case value_kind::boolean:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case value_kind::number: {
+      double d = v.as_number();
+      if (!std::isfinite(d)) {
+        out += "null";
+        return;
+      }
+      if (style.precision15) {
+        char buf[40];
+        auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 14);
+        d = std::strtod(std::string(buf, r.ptr).c_str(), nullptr);
+      }
+      format_number(out, d);
+      return;
+    }
+    case value_kind::string:
+      write_json_string(out, v.as_string());
+      return;
+    case value_kind::function:
+      out += "\"\"";
+      return;
+    case value_kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : v.arr().items) {
+        if (!first) out += ',';
+        first = false;
+        if (style.pretty) indent(out, level + 1);
+        if (item.is_function()) {
+          out += "null";
+          continue;
+        }
+        write(out, item, style, level + 1);
+      }
+      if (style.pretty && !first) indent(out, level);
+      out += ']';
+      return;
+    }
+    case value_kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, item] : v.obj().entries) {
+        if (item.is_undefined() || item.is_function()) continue;
+        if (!first) out += ',';
+        first = false;
+        if (style.pretty) indent(out, level + 1);
+        write_json_string(out, k.as_string());
+        out += style.pretty ? ": " : ":";
+        write(out, item, style, level + 1);
+      }
+      if (style.pretty && !first) indent(out, level);
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+// JSON may escape lone UTF-16 surrogates, which UTF-8 cannot carry; keep
+// them as WTF-8 bytes (what RapidJSON refuses to decode) so functions that
+// care (URL encoding) can report them.
+static std::string surrogates_to_wtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex4 = [&](std::size_t at, unsigned& cp) {
+    if (at + 4 > text.size()) return false;
+    cp = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      char c = text[at + k];
+      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      if (d < 0) return false;
+      cp = cp * 16 + static_cast<unsigned>(d);
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned cp, lo;
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') {
+      out += "\\\\";
+      ++i;
+      continue;
+    }
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'u' && hex4(i + 2, cp) && cp >= 0xD800 && cp < 0xE000) {
+      bool pair = cp < 0xDC00 && i + 11 < text.size() + 0 && text[i + 6] == '\\' && text[i + 7] == 'u' &&
+                  hex4(i + 8, lo) && lo >= 0xDC00 && lo < 0xE000;
+      if (pair) {
+        out.append(text.substr(i, 12));
+        i += 11;
+        continue;
+      }
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      i += 5;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
+  builder b;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream ms(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
+  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag>(is, b);
+  code = ok.Code();
+  if (ok.IsError()) {
+    return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
+                           std::to_string(ok.Offset()));
+  }
+  return std::move(b.result);
+}
+
+std::expected<value, std::string> parse_json(std::string_view text) {
+  rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;
+  auto r = parse_json_once(text, code);
+  if (!r && (code == rapidjson::kParseErrorStringUnicodeSurrogateInvalid)) {
+    std::string fixed = surrogates_to_wtf8(text);
+    return parse_json_once(fixed, code);
+  }
+  return r;
+}
+
+value from_rapidjson(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType:
+      return value::null();
+    case rapidjson::kFalseType:
+      return value::boolean(false);
+    case rapidjson::kTrueType:
+      return value::boolean(true);
+    case rapidjson::kNumberType:
+      return value::number(v.GetDouble());
+    case rapidjson::kStringType:
+      return value::string({v.GetString(), v.GetStringLength()});
+    case rapidjson::kArrayType: {
+      value a = value::new_array(0, v.Size());
+      for (const auto& item : v.GetArray()) a.push(from_rapidjson(item));
+      return a;
+    }
+    case rapidjson::kObjectType: {
+      value o = value::new_object();
+      for (const auto& m : v.GetObject())
+        o.set(value::string({m.name.GetString(), m.name.GetStringLength()}), from_rapidjson(m.value));
+      return o;
+    }
+  }
+  return {};
+}
+
+void write_json(std::string& out, const value& v, json_style style) {
+  if (v.is_undefined()) return;
+  write(out, v, style, 0);
+}
+
+void format_number(std::string& out, double d) {
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (std::isnan(d)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(d)) {
+    out += d < 0 ? "-Infinity" : "Infinity";
+    return;
+  }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
+  bool neg = sci.front() == '-';
+  if (neg) sci.remove_prefix(1);
+  auto epos = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, epos))
+    if (c != '.') digits += c;
+  int exp10 = std::atoi(std::string(sci.substr(epos + 1)).c_str());
+  int k = static_cast<int>(digits.size());
+  int n = exp10 + 1;  // value = 0.digits * 10^n
+  if (neg) out += '-';
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += n - 1 >= 0 ? '+' : '-';
+    out += std::to_string(std::abs(n - 1));
+  }
+}
+
+void write_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace simpul::mappings::jsonata

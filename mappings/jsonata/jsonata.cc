@@ -1,0 +1,42 @@
+#include "mappings/jsonata/jsonata.h"
+
+#include <new>
+
+#include "mappings/jsonata/evaluator.h"
+#include "mappings/jsonata/function.h"
+#include "mappings/jsonata/parser.h"
+
+namespace simpul::mappings::jsonata {
+
+std::expected<expression, jsonata_error> compile(std::string_view text) {
+  try {
+    expression e;
+    e.root_ = std::shared_ptr<const node>(parse_expression(text).release());
+    return e;
+  } catch (const jsonata_exception& ex) {
+    return std::unexpected(ex.error);
+  }
+}
+
+std::expected<value, jsonata_error> expression::evaluate(const value& input, const bindings& vars,
+                                                         const evaluate_options& options) const {
+  const function_registry& fns = options.functions ? *options.functions : function_registry::builtins();
+  eval_limits limits;
+  limits.max_depth = options.max_depth;
+  limits.time_limit = options.time_limit;
+  try {
+    evaluator ev(fns, root_, limits);
+    auto env = std::make_shared<frame>(nullptr);
+    for (const auto& [name, v] : vars) env->bind(name, v);
+    return ev.run(root_.get(), input, std::move(env));
+  } catch (const jsonata_exception& ex) {
+    return std::unexpected(ex.error);
+  } catch (const std::bad_alloc&) {
+    jsonata_error e;
+    e.code = "D1001";
+    e.message = "Out of memory";
+    return std::unexpected(e);
+  }
+}
+
+}  // namespace simpul::mappings::jsonata

@@ -1,0 +1,175 @@
+#include "mappings/jsonata/signature.h"
+
+#include "mappings/jsonata/error.h"
+
+namespace simpul::mappings::jsonata {
+namespace {
+
+char symbol(const value& v) {
+  switch (v.kind()) {
+    case value_kind::undefined: return 'm';
+    case value_kind::null: return 'l';
+    case value_kind::boolean: return 'b';
+    case value_kind::number: return 'n';
+    case value_kind::string: return 's';
+    case value_kind::array: return 'a';
+    case value_kind::object: return 'o';
+    case value_kind::function: return 'f';
+  }
+  return 'm';
+}
+
+bool accepts(const std::string& types, char sym) {
+  if (sym == 'm') return true;
+  for (char t : types) {
+    if (t == sym || t == 'x') return true;
+    if (t == 'j' && sym != 'f') return true;
+    // a single value is promoted to an array for an array parameter
+    if (t == 'a' && sym != 'f') return true;
+  }
+  return false;
+}
+
+bool is_type_char(char c) {
+  return c == 'b' || c == 'n' || c == 's' || c == 'l' || c == 'a' || c == 'o' || c == 'f' ||
+         c == 'j' || c == 'x' || c == 'u';
+}
+
+// Assigns args to params; `counts[i]` is how many args parameter i takes.
+bool match(const signature& sig, const std::vector<char>& syms, std::size_t pi, std::size_t ai,
+           std::vector<int>& counts) {
+  if (pi == sig.params.size()) return ai == syms.size();
+  const sig_param& p = sig.params[pi];
+  if (p.variadic) {
+    std::size_t n = 0;
+    while (ai + n < syms.size() && accepts(p.types, syms[ai + n])) ++n;
+    for (std::size_t k = n; k >= 1; --k) {
+      counts[pi] = static_cast<int>(k);
+      if (match(sig, syms, pi + 1, ai + k, counts)) return true;
+    }
+    if (!p.optional) return false;
+  } else if (ai < syms.size() && accepts(p.types, syms[ai])) {
+    counts[pi] = 1;
+    if (match(sig, syms, pi + 1, ai + 1, counts)) return true;
+  }
+  if (p.optional || p.context) {
+    counts[pi] = 0;
+    return match(sig, syms, pi + 1, ai, counts);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::shared_ptr<const signature> parse_signature(std::string_view text, std::int64_t pos) {
+  auto sig = std::make_shared<signature>();
+  sig->text = std::string(text);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ':') break;
+    if (is_type_char(c)) {
+      sig_param p;
+      p.types = std::string(1, c);
+      sig->params.push_back(p);
+    } else if (c == '(') {
+      sig_param p;
+      ++i;
+      while (i < text.size() && text[i] != ')') {
+        if (text[i] == '<') raise("S0402", pos, std::string(1, text[i]));
+        p.types += text[i++];
+      }
+      sig->params.push_back(p);
+    } else if (c == '<') {
+      if (sig->params.empty() ||
+          (sig->params.back().types != "a" && sig->params.back().types != "f"))
+        raise("S0401", pos, std::string(1, c));
+      int depth = 1;
+      std::size_t start = i + 1;
+      while (++i < text.size()) {
+        if (text[i] == '<') ++depth;
+        if (text[i] == '>' && --depth == 0) break;
+      }
+      if (sig->params.back().types == "a") sig->params.back().sub = std::string(text.substr(start, i - start));
+    } else if (c == '?' && !sig->params.empty()) {
+      sig->params.back().optional = true;
+    } else if (c == '+' && !sig->params.empty()) {
+      sig->params.back().variadic = true;
+    } else if (c == '-' && !sig->params.empty()) {
+      sig->params.back().context = true;
+    }
+  }
+  return sig;
+}
+
+void validate_args(const signature& sig, std::vector<value>& args, const value& context,
+                   std::string_view fn_name, std::int64_t pos) {
+  std::vector<char> syms;
+  syms.reserve(args.size());
+  for (const auto& a : args) syms.push_back(symbol(a));
+  std::vector<int> counts(sig.params.size(), 0);
+  if (!match(sig, syms, 0, 0, counts)) {
+    // report the first argument that no parameter at its place accepts
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < syms.size(); ++i) {
+      bad = i;
+      if (i >= sig.params.size() || !accepts(sig.params[i].types, syms[i])) break;
+    }
+    jsonata_exception ex;
+    ex.error.code = "T0410";
+    ex.error.position = pos;
+    ex.error.token = std::string(fn_name);
+    ex.error.message = "Argument " + std::to_string(bad + 1) + " of function " + std::string(fn_name) +
+                       " does not match function signature";
+    throw ex;
+  }
+  std::vector<value> out;
+  out.reserve(args.size() + 1);
+  std::size_t ai = 0;
+  for (std::size_t pi = 0; pi < sig.params.size(); ++pi) {
+    const sig_param& p = sig.params[pi];
+    if (counts[pi] == 0) {
+      if (p.context) {
+        if (!context.is_undefined() && !accepts(p.types, symbol(context))) {
+          jsonata_exception ex;
+          ex.error.code = "T0411";
+          ex.error.position = pos;
+          ex.error.token = std::string(fn_name);
+          ex.error.message = "Context value is not a compatible type with argument " +
+                             std::to_string(pi + 1) + " of function " + std::string(fn_name);
+          throw ex;
+        }
+        out.push_back(context);
+      }
+      // an omitted optional parameter is simply absent
+      continue;
+    }
+    for (int k = 0; k < counts[pi]; ++k, ++ai) {
+      value arg = std::move(args[ai]);
+      bool array_param = p.types == "a";
+      if (array_param && !arg.is_undefined()) {
+        if (!arg.is_array()) {
+          value wrapped = value::new_array(0, 1);
+          wrapped.push(std::move(arg));
+          arg = std::move(wrapped);
+        }
+        if (!p.sub.empty()) {
+          for (const auto& item : arg.arr().items) {
+            if (!accepts(p.sub, symbol(item)) || item.is_undefined()) {
+              jsonata_exception ex;
+              ex.error.code = "T0412";
+              ex.error.position = pos;
+              ex.error.token = std::string(fn_name);
+              ex.error.message = "Argument " + std::to_string(ai + 1) + " of function " +
+                                 std::string(fn_name) + " must be an array of " + p.sub;
+              throw ex;
+            }
+          }
+        }
+      }
+      out.push_back(std::move(arg));
+    }
+  }
+  args = std::move(out);
+}
+
+}  // namespace simpul::mappings::jsonata
