@@ -101,6 +101,11 @@ csv_reader::scan csv_reader::read_record(std::vector<std::string>& fields, int& 
   const char delim = delimiter_;
   for (;;) {
     std::string field;
+    if (options_.trim) {
+      std::size_t p = pos_;
+      while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t') && text_[p] != delim) ++p;
+      if (p < text_.size() && text_[p] == '"') pos_ = p;  // blanks before a quote are padding
+    }
     if (pos_ < text_.size() && text_[pos_] == '"') {
       const int open_line = line_;
       const int open_column = column_at(pos_);
@@ -131,6 +136,9 @@ csv_reader::scan csv_reader::read_record(std::vector<std::string>& fields, int& 
         }
         field.push_back(c);
         ++pos_;
+      }
+      if (options_.trim) {
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t') && text_[pos_] != delim) ++pos_;
       }
       if (pos_ < text_.size() && text_[pos_] != delim && !at_line_end()) {
         error = format_error{"csv.quote", "unexpected character after a closing quote", line_,

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace simpul::mappings::test_support {
+
+/// The shared SPBE research folder (samples, code tables). It lives beside
+/// the repository and is never copied into it; tests skip when it is absent.
+/// SIMPUL_SPBE_DIR overrides; otherwise ../shared/spbe next to the checkout
+/// (or next to the worktree folder, for checkouts under /work/wt/<name>).
+inline std::string spbe_dir() {
+  if (const char* env = std::getenv("SIMPUL_SPBE_DIR"); env != nullptr && *env != '\0') return env;
+  const std::string beside = SIMPUL_SOURCE_DIR "/../shared/spbe";
+  if (std::filesystem::is_directory(beside)) return beside;
+  return SIMPUL_SOURCE_DIR "/../../shared/spbe";
+}
+
+inline std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace simpul::mappings::test_support
