@@ -6,6 +6,9 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
+
+#include <stdlib.h>
 
 namespace simpul::mappings::test_support {
 
@@ -27,5 +30,29 @@ inline std::optional<std::string> read_text_file(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
+
+/// A fresh directory under the system temp dir, removed with its contents
+/// when the object goes away.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "simpul-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  void write(const std::string& name, const std::string& content) const {
+    std::ofstream(path_ / name, std::ios::binary) << content;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace simpul::mappings::test_support
