@@ -18,7 +18,8 @@ std::string cell_text(const rapidjson::Value& v) {
 void append_csv_field(std::string& out, std::string_view field, char delimiter) {
   const bool needs_quotes =
       field.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
-      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+      (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
+      field.starts_with("\xEF\xBB\xBF");  // would read as a BOM at the start of a file
   if (!needs_quotes) {
     out.append(field);
     return;
@@ -33,9 +34,13 @@ void append_csv_field(std::string& out, std::string_view field, char delimiter) 
 
 void append_csv_row(std::string& out, std::span<const std::string> fields, char delimiter,
                     std::string_view line_end) {
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out.push_back(delimiter);
-    append_csv_field(out, fields[i], delimiter);
+  if (fields.size() == 1 && fields[0].empty()) {
+    out.append("\"\"");  // an empty line would be skipped by readers: keep the row
+  } else {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out.push_back(delimiter);
+      append_csv_field(out, fields[i], delimiter);
+    }
   }
   out.append(line_end);
 }

@@ -210,6 +210,27 @@ TEST(CsvWriterTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(out, "plain;\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\";\" pad\";\r\n");
 }
 
+TEST(CsvWriterTest, LeadingByteOrderMarkInAFieldIsQuoted) {
+  // found by the fuzzer: unquoted, it would be stripped as the file's BOM
+  std::string out;
+  append_csv_row(out, std::vector<std::string>{"\xEF\xBB\xBFx"}, ',', "\n");
+  EXPECT_EQ(out, "\"\xEF\xBB\xBFx\"\n");
+  csv_options o;
+  o.has_header = false;
+  auto back = read_csv(out, o);
+  ASSERT_TRUE(back);
+  EXPECT_STREQ(back->rows[0]["col1"].GetString(), "\xEF\xBB\xBFx");
+}
+
+TEST(CsvWriterTest, SingleEmptyFieldRowSurvivesAsQuotes) {
+  std::string out = "h\n";
+  append_csv_row(out, std::vector<std::string>{""}, ',', "\n");
+  append_csv_row(out, std::vector<std::string>{"x"}, ',', "\n");
+  auto back = read_csv(out);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(write_json(back->rows), R"([{"h":""},{"h":"x"}])");
+}
+
 TEST(CsvWriterTest, WritesObjectsWithUnionOfKeysAndRoundTrips) {
   auto rows = parse_json(R"([{"a":"1","b":"x,y"},{"b":"q\"","c":true,"a":null},{"a":2.5,"d":{"k":1}}])");
   ASSERT_TRUE(rows);
