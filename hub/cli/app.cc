@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hub/cli/connectors_command.h"
+#include "hub/cli/run_command.h"
 #include "hub/cli/validate_command.h"
 
 namespace simpul::cli {
@@ -37,6 +38,7 @@ int run_app(std::span<const std::string_view> args) {
     return args.empty() ? 2 : 0;
   }
   auto cmd = args[0];
+  if (cmd == "run") return run_run(args.subspan(1));
   if (cmd == "validate") return run_validate(args.subspan(1));
   if (cmd == "connectors") return run_connectors(args.subspan(1));
   if (cmd == "version" || cmd == "--version") {
