@@ -153,24 +153,26 @@ std::expected<jwt_claims, auth_reason> jwt_verifier::verify(
   // We implement no JWS extensions, so any "crit" header must be refused.
   if (!alg || header.HasMember("crit")) return fail(auth_reason::unsupported_algorithm);
 
-  // Key selection: the kid narrows the set, the alg must be the key's own.
+  // Key selection: the kid narrows the set (a key configured without kid,
+  // e.g. a single PEM key, matches any kid); the alg must be the key's own.
+  auto kid_ok = [&](const jwt_key& k) { return !kid || k.kid.empty() || k.kid == *kid; };
   bool kid_seen = false;
   bool verified = false;
   for (const jwt_key& k : keys_->keys()) {
-    if (kid && k.kid != *kid) continue;
+    if (!kid_ok(k)) continue;
     kid_seen = true;
     if (k.alg != *alg) continue;
     if (verify_with(k, token.substr(0, d2), *sig)) {
       verified = true;
       break;
     }
-    if (kid) return fail(auth_reason::bad_signature);
+    if (kid && !k.kid.empty()) return fail(auth_reason::bad_signature);
   }
   if (!verified) {
     if (kid && !kid_seen) return fail(auth_reason::unknown_key);
     bool alg_offered = false;
     for (const jwt_key& k : keys_->keys())
-      if ((!kid || k.kid == *kid) && k.alg == *alg) alg_offered = true;
+      if (kid_ok(k) && k.alg == *alg) alg_offered = true;
     return fail(alg_offered ? auth_reason::bad_signature : auth_reason::unsupported_algorithm);
   }
 

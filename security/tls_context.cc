@@ -183,6 +183,9 @@ result<void> tls_context::prepare_client_connection(SSL* ssl, std::string host) 
   if (o.verify_peer) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    // Replace, not add to, the name inherited from the context.
+    X509_VERIFY_PARAM_set1_host(param, nullptr, 0);
+    X509_VERIFY_PARAM_set1_ip(param, nullptr, 0);
     int set = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
                  : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
     if (set != 1) return ssl_error("tls.server_name", "invalid host name");
