@@ -224,6 +224,37 @@ TEST_F(Tls, ClientChecksTheServerName) {
   EXPECT_TRUE(handshake(*server->current(), *sys->current()).client);
 }
 
+TEST_F(Tls, RevokedClientCertificateIsRejectedWithACrl) {
+  test::temp_dir crl;
+  const std::string d = crl.path().string();
+  test::write_file(d + "/index.txt", "");
+  test::write_file(d + "/crlnumber", "01\n");
+  test::write_file(d + "/ca.cnf", "[ca]\ndefault_ca=d\n[d]\ndatabase=" + d +
+                                      "/index.txt\ncrlnumber=" + d +
+                                      "/crlnumber\ndefault_md=sha256\ndefault_crl_days=1\n");
+  const std::string ca = "openssl ca -config " + d + "/ca.cnf -keyfile " + f("ca.key") +
+                         " -cert " + f("ca.crt");
+  auto empty = test::run(ca + " -gencrl -out " + d + "/empty.pem");
+  ASSERT_EQ(empty.status, 0) << empty.output;
+  auto revoked = test::run(ca + " -revoke " + f("client.crt") + " && " + ca + " -gencrl -out " +
+                           d + "/revoked.pem");
+  ASSERT_EQ(revoked.status, 0) << revoked.output;
+
+  auto client = tls_context::make_client(client_opts());
+  ASSERT_TRUE(client);
+  auto o = server_opts();
+  o.crl_file = d + "/empty.pem";
+  auto with_empty = tls_context::make_server(o);
+  ASSERT_TRUE(with_empty) << with_empty.error().message;
+  EXPECT_TRUE(handshake(*with_empty->current(), *client->current()).ok());
+  o.crl_file = d + "/revoked.pem";
+  auto with_revoked = tls_context::make_server(o);
+  ASSERT_TRUE(with_revoked);
+  EXPECT_TRUE(handshake(*with_revoked->current(), *client->current()).server);
+  o.crl_file = d + "/missing.pem";
+  EXPECT_EQ(tls_context::make_server(o).error().code, "tls.crl_file");
+}
+
 TEST_F(Tls, ReloadSwapsTheContextAndKeepsTheOldOneOnFailure) {
   test::temp_dir copy;
   std::filesystem::copy_file(f("server.crt"), copy.file("s.crt"));
