@@ -68,7 +68,12 @@ result<audit_key> audit_key::from_file(kind k, const std::string& path, bool pri
   if (!in) return make_error("audit.key", "cannot read key file '" + path + "'");
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (k == kind::hmac_sha256) return hmac(ss.str());
+  if (k == kind::hmac_sha256) {
+    // Key files are usually written with a trailing newline that is not key.
+    std::string secret = ss.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return hmac(std::move(secret));
+  }
   return private_key ? ed25519_private_pem(ss.str()) : ed25519_public_pem(ss.str());
 }
 

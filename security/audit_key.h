@@ -22,6 +22,7 @@ class audit_key {
   static result<audit_key> ed25519_private_pem(std::string_view pem);
   /// SubjectPublicKeyInfo PEM; verify only.
   static result<audit_key> ed25519_public_pem(std::string_view pem);
+  /// HMAC: the file's bytes minus trailing CR/LF; Ed25519: a PEM key.
   static result<audit_key> from_file(kind k, const std::string& path, bool private_key);
 
   struct pem_pair {
