@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "security/acl.h"
 #include "security/api_keys.h"
 #include "security/basic_auth.h"
@@ -93,6 +96,25 @@ TEST(BasicAuth, ChecksHeaderAndPassword) {
   EXPECT_EQ(auth->authenticate("").error(), auth_reason::no_credentials);
   EXPECT_EQ(auth->authenticate("basic " + crypto::base64_encode(crypto::as_bytes("simda:pa:ss word"))),
             "simda");
+}
+
+TEST(BasicAuth, UnknownUsersCostTheSamePbkdf2Work) {
+  // Timing-safe path: an unknown name runs a dummy PBKDF2 of the same cost,
+  // so it is not orders of magnitude faster than a wrong password.
+  auto auth = basic_auth::make({{"simda", *password_hash::make("x", 60000)}});
+  ASSERT_TRUE(auth);
+  auto fastest = [&](std::string_view user) {
+    auto best = std::chrono::nanoseconds::max();
+    for (int i = 0; i < 3; ++i) {
+      auto t = std::chrono::steady_clock::now();
+      EXPECT_FALSE(auth->check(user, "wrong-" + std::to_string(i)));
+      best = std::min(best, std::chrono::steady_clock::now() - t);
+    }
+    return best;
+  };
+  auto known = fastest("simda");
+  auto unknown = fastest("nobody");
+  EXPECT_GT(unknown * 4, known) << "unknown " << unknown.count() << " ns, known " << known.count();
 }
 
 TEST(BasicAuth, RefusesBadConfig) {
