@@ -3,10 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "security/crypto.h"
+#include "security/file_util.h"
 
 namespace simpul::security {
 namespace {
@@ -64,17 +62,15 @@ result<audit_key> audit_key::ed25519_public_pem(std::string_view pem) {
 }
 
 result<audit_key> audit_key::from_file(kind k, const std::string& path, bool private_key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("audit.key", "cannot read key file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  auto text = read_whole_file(path, "audit.key");
+  if (!text) return std::unexpected(text.error());
   if (k == kind::hmac_sha256) {
     // Key files are usually written with a trailing newline that is not key.
-    std::string secret = ss.str();
+    std::string secret = std::move(*text);
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     return hmac(std::move(secret));
   }
-  return private_key ? ed25519_private_pem(ss.str()) : ed25519_public_pem(ss.str());
+  return private_key ? ed25519_private_pem(*text) : ed25519_public_pem(*text);
 }
 
 result<audit_key::pem_pair> audit_key::generate_ed25519() {

@@ -1,10 +1,9 @@
 // verify_audit_log: the offline checker behind `simpul audit verify`.
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "security/audit_log.h"
 #include "security/crypto.h"
+#include "security/file_util.h"
 
 namespace simpul::security {
 namespace {
@@ -47,11 +46,9 @@ std::string_view to_string(audit_report::problem p) {
 
 result<audit_report> verify_audit_log(const std::string& path, const audit_key& key,
                                       const audit_anchor* anchor) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("audit.io", "cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string data = ss.str();
+  auto file = read_whole_file(path, "audit.io");
+  if (!file) return std::unexpected(file.error());
+  const std::string& data = *file;
 
   std::vector<line_info> lines;
   for (std::size_t pos = 0; pos < data.size();) {

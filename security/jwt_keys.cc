@@ -6,10 +6,8 @@
 #include <openssl/pem.h>
 #include <rapidjson/document.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "security/crypto.h"
+#include "security/file_util.h"
 
 namespace simpul::security {
 namespace {
@@ -148,11 +146,9 @@ result<jwt_key_set> jwt_key_set::from_jwks(std::string_view json) {
 }
 
 result<jwt_key_set> jwt_key_set::from_jwks_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("jwt.jwks", "cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return from_jwks(ss.str());
+  auto text = read_whole_file(path, "jwt.jwks");
+  if (!text) return std::unexpected(text.error());
+  return from_jwks(*text);
 }
 
 result<jwt_key_set> jwt_key_set::from_pem_public_key(std::string_view pem, std::string kid) {
