@@ -51,8 +51,9 @@ config::component_spec server_spec() {
   s.type = "http_server";
   s.summary = "HTTP/1.1 endpoint: each request to a bound path becomes a message";
   s.input = true;
+  s.request_reply = true;  // the caller can wait for the output's answer
   s.fields = {
-      field("listen", field_type::string,
+      field("listen", field_type::host_port,
             "Address and port to listen on (host:port, IPv6 as [addr]:port; port 0 picks a free "
             "one).",
             "127.0.0.1:8080", "0.0.0.0:8080"),
