@@ -2,7 +2,8 @@
 
 #include <filesystem>
 
-#include "hub/delivery/memory_store.h"
+#include "hub/delivery/spool_dead_letters.h"
+#include "hub/spool/spool_paths.h"
 #include "hub/route/steps.h"
 #include "monitoring/log.h"
 
@@ -44,8 +45,11 @@ result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config
     return make_error("hub.data_dir", "cannot create data directory " +
                                           h->cfg_->hub.data_dir.string() + ": " + ec.message());
   }
-  // TODO(simpul): the durable DLQ store replaces this when the spool lands.
-  h->dlq_ = std::make_shared<memory_dead_letters>();
+  auto dlq = spool::dlq_store::open({spool::dlq_dir(h->cfg_->hub.data_dir).string()});
+  if (!dlq) return make_error(dlq.error().code, "dead-letter queue: " + dlq.error().message);
+  auto sink = std::make_shared<spool_dead_letters>(std::shared_ptr<spool::dlq_store>(std::move(*dlq)));
+  h->dlq_store_ = &sink->store();
+  h->dlq_ = std::move(sink);
   if (auto r = h->build_connectors(); !r) return std::unexpected(r.error());
   if (auto r = h->build_routes(); !r) return std::unexpected(r.error());
   return h;
@@ -152,8 +156,20 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     }
     p.targets.push_back(std::move(t));
   }
-  // TODO(simpul): accept-mode routes move to the durable spool when it lands.
-  p.store = std::make_shared<memory_store>(rc.max_messages, rc.max_bytes);
+  if (rc.mode == config::route_mode::accept) {
+    auto dir = spool::route_spool_dir(cfg_->hub.data_dir, rc.name);
+    if (!dir) return std::unexpected(dir.error());
+    auto dur = spool::parse_durability(rc.durability);
+    if (!dur) return std::unexpected(dur.error());
+    spool::spool_options so;
+    so.dir = dir->string();
+    so.durability = *dur;
+    so.max_messages = rc.max_messages;
+    so.max_bytes = rc.max_bytes;
+    auto opened = spool::route_spool::open(so);
+    if (!opened) return make_error(opened.error().code, "spool: " + opened.error().message);
+    p.spool = std::shared_ptr<spool::route_spool>(std::move(*opened));
+  }
   p.dlq = dlq_;
   return std::make_shared<route>(svc_.io, rc, std::move(p), svc_.metrics);
 }
@@ -222,6 +238,30 @@ std::vector<hub::connector_status> hub::status() const {
     out.push_back({cc.name, cc.type, ready && started_});
   }
   return out;
+}
+
+void hub::sample_metrics(monitoring::catalogue& m) const {
+  auto per_route = dlq_store_->per_route();
+  for (const auto& r : routes_) {
+    const auto& name = r->name();
+    auto dlq = per_route.find(name);
+    bool has = dlq != per_route.end();
+    m.dlq_depth.Add({{"route", name}}).Set(has ? static_cast<double>(dlq->second.count) : 0);
+    m.dlq_oldest_age.Add({{"route", name}})
+        .Set(has ? static_cast<double>(dlq->second.oldest_age.count()) / 1000.0 : 0);
+    auto* sp = r->spool();
+    if (!sp) continue;
+    auto st = sp->stats();
+    m.spool_depth.Add({{"route", name}}).Set(static_cast<double>(st.depth));
+    m.spool_bytes.Add({{"route", name}}).Set(static_cast<double>(st.bytes));
+    m.spool_oldest_age.Add({{"route", name}}).Set(static_cast<double>(st.oldest_age.count()) / 1000.0);
+    m.in_flight.Add({{"route", name}}).Set(static_cast<double>(st.depth));
+  }
+  for (const auto& rc : cfg_->routes) {
+    if (rc.mode == config::route_mode::accept) {
+      m.spool_limit.Add({{"route", rc.name}}).Set(static_cast<double>(rc.max_messages));
+    }
+  }
 }
 
 std::vector<std::pair<std::string, circuit_breaker::state>> hub::circuits() const {

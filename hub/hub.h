@@ -12,7 +12,8 @@
 
 #include "connectors/registry.h"
 #include "hub/config/hub_config.h"
-#include "hub/delivery/delivery_store.h"
+#include "hub/delivery/dead_letter.h"
+#include "hub/spool/dlq_store.h"
 #include "hub/route/expression.h"
 #include "hub/route/route.h"
 #include "monitoring/catalogue.h"
@@ -55,6 +56,11 @@ class hub {
   std::vector<std::pair<std::string, circuit_breaker::state>> circuits() const;
   const config::hub_config& config() const { return *cfg_; }
   dead_letter_sink& dead_letters() { return *dlq_; }
+  spool::dlq_store& dead_letter_store() { return *dlq_store_; }
+  const std::vector<std::shared_ptr<route>>& routes() const { return routes_; }
+  /// Sets the gauges that are sampled rather than counted (spool and DLQ
+  /// depth and age, in-flight) — called at scrape time.
+  void sample_metrics(monitoring::catalogue& m) const;
 
  private:
   hub(std::shared_ptr<const config::hub_config> cfg, services s);
@@ -65,6 +71,7 @@ class hub {
   std::shared_ptr<const config::hub_config> cfg_;
   services svc_;
   std::shared_ptr<dead_letter_sink> dlq_;
+  spool::dlq_store* dlq_store_ = nullptr;  // owned by dlq_
   std::map<std::string, connectors::input_ptr> inputs_;
   std::map<std::string, connectors::output_ptr> outputs_;
   std::map<std::string, std::shared_ptr<circuit_breaker>> breakers_;

@@ -92,6 +92,7 @@ admin_api::response admin_api::metrics() const {
   // every transition, and always current.
   auto h = current();
   if (h) {
+    h->sample_metrics(metrics_);
     for (const auto& s : h->status()) {
       metrics_.connector_up.Add({{"connector", s.name}, {"type", s.type}}).Set(s.ready ? 1 : 0);
     }

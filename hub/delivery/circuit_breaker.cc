@@ -23,6 +23,16 @@ void circuit_breaker::on_success() {
   probing_ = false;
 }
 
+void circuit_breaker::cancel_probe() {
+  std::lock_guard lock(mu_);
+  probing_ = false;
+}
+
+bool circuit_breaker::probing() const {
+  std::lock_guard lock(mu_);
+  return probing_;
+}
+
 void circuit_breaker::on_failure(clock::time_point now) {
   std::lock_guard lock(mu_);
   ++failures_;

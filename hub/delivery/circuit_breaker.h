@@ -24,6 +24,10 @@ class circuit_breaker {
   /// When the next attempt may start (now when closed).
   clock::time_point next_allowed(clock::time_point now) const;
   void on_success();
+  /// The caller got a probe slot from `allow` but had nothing to send.
+  void cancel_probe();
+  /// A half-open probe is in progress (granted and not yet reported).
+  bool probing() const;
   void on_failure(clock::time_point now);
   state current(clock::time_point now) const;
 

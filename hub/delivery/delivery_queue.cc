@@ -8,15 +8,14 @@ namespace simpul::hub {
 
 namespace asio = boost::asio;
 
-delivery_queue::delivery_queue(asio::io_context& io, target t, settings s, delivery_store& store,
-                               dead_letter_sink& dlq, monitoring::catalogue& m,
-                               finished_handler finished)
+delivery_queue::delivery_queue(asio::io_context& io, target t, settings s,
+                               spool::route_spool& spool, dead_letter_sink& dlq,
+                               monitoring::catalogue& m)
     : strand_(asio::make_strand(io)),
       target_(std::move(t)),
       settings_(s),
-      store_(store),
+      spool_(spool),
       dlq_(dlq),
-      finished_(std::move(finished)),
       timer_(strand_),
       delivered_(m.delivered.Add({{"route", target_.route}, {"connector", target_.connector}})),
       retryable_failures_(m.delivery_failures.Add(
@@ -28,109 +27,158 @@ delivery_queue::delivery_queue(asio::io_context& io, target t, settings s, deliv
                                         monitoring::catalogue::latency_buckets())),
       end_to_end_(m.end_to_end.Add({{"route", target_.route}},
                                    monitoring::catalogue::latency_buckets())),
-      queue_depth_(m.queue_depth.Add({{"route", target_.route}, {"connector", target_.connector}})),
+      in_flight_gauge_(
+          m.queue_depth.Add({{"route", target_.route}, {"connector", target_.connector}})),
       metrics_(m) {}
 
-void delivery_queue::push(delivery d) {
-  depth_.fetch_add(1, std::memory_order_relaxed);
-  queue_depth_.Increment();
-  asio::post(strand_, [self = shared_from_this(), d = std::move(d)]() mutable {
-    self->enqueue(std::move(d));
-    self->pump();
-  });
-}
-
-void delivery_queue::enqueue(delivery d) {
-  if (settings_.ordered && !d.msg->key.empty()) {
-    if (busy_keys_.contains(d.msg->key)) {
-      blocked_[d.msg->key].push_back(std::move(d));
-      return;
-    }
-    busy_keys_.insert(d.msg->key);
-  }
-  ready_.push_back(std::move(d));
+void delivery_queue::notify() {
+  asio::post(strand_, [self = shared_from_this()] { self->pump(); });
 }
 
 void delivery_queue::pump() {
   if (stopped_ || draining_) return;
   auto now = clock::now();
-  // Retries that are due join the front of the line: they are older.
-  while (!waiting_.empty() && waiting_.begin()->first <= now) {
-    ready_.push_front(std::move(waiting_.begin()->second));
-    waiting_.erase(waiting_.begin());
-  }
-  while (!ready_.empty() && in_flight_ < settings_.max_in_flight) {
-    if (target_.breaker && !target_.breaker->allow(now)) {
-      arm_timer(target_.breaker->next_allowed(now));
+  while (in_flight_ + held_ < settings_.max_in_flight) {
+    if (target_.breaker && !target_.breaker->allow(std::chrono::steady_clock::now())) {
+      // Open circuit: leave the items in the spool and look again when it
+      // lets a probe through.
+      auto wait = target_.breaker->next_allowed(std::chrono::steady_clock::now()) -
+                  std::chrono::steady_clock::now();
+      arm_timer(now + std::chrono::duration_cast<clock::duration>(wait) +
+                std::chrono::milliseconds(1));
+      return;
+    }
+    // One at a time while the breaker is half-open (a probe), else a batch.
+    std::size_t room = settings_.max_in_flight - in_flight_ - held_;
+    if (target_.breaker && target_.breaker->probing()) room = 1;
+    auto items = spool_.take(target_.index, room, now);
+    if (items.empty()) {
+      // A probe slot nobody used goes back to the breaker.
+      if (target_.breaker) target_.breaker->cancel_probe();
       break;
     }
-    auto d = std::move(ready_.front());
-    ready_.pop_front();
-    start_one(std::move(d));
+    for (auto& item : items) {
+      const auto& key = item.msg->key;
+      if (settings_.ordered && !key.empty()) {
+        if (busy_keys_.contains(key)) {
+          blocked_[key].push_back(std::move(item));
+          ++held_;
+          continue;
+        }
+        busy_keys_.insert(key);
+      }
+      start_one(std::move(item));
+    }
   }
-  if (!waiting_.empty()) arm_timer(waiting_.begin()->first);
+  if (auto next = spool_.next_ready_at(target_.index); next && *next > now) arm_timer(*next);
 }
 
-void delivery_queue::start_one(delivery d) {
+void delivery_queue::start_one(spool::spool_item item) {
   ++in_flight_;
-  if (d.attempt > 0) retries_.Increment();
-  auto started = clock::now();
-  auto msg = d.msg;
+  in_flight_gauge_.Increment();
+  if (item.attempt > 0) retries_.Increment();
+  auto started = std::chrono::steady_clock::now();
+  auto msg = item.msg;
   target_.out->send(msg, target_.options,
-                    [self = shared_from_this(), d = std::move(d), started](
-                        connectors::delivery_result r) mutable {
-                      asio::post(self->strand_, [self, d = std::move(d), r = std::move(r),
+                    [self = shared_from_this(), item = std::move(item),
+                     started](connectors::delivery_result r) mutable {
+                      asio::post(self->strand_, [self, item = std::move(item), r = std::move(r),
                                                  started]() mutable {
-                        self->on_result(std::move(d), std::move(r), started);
+                        self->on_result(std::move(item), std::move(r), started);
                       });
                     });
 }
 
-void delivery_queue::on_result(delivery d, connectors::delivery_result r,
-                               clock::time_point started) {
-  --in_flight_;
-  ++d.attempt;
-  auto now = clock::now();
-  duration_.Observe(std::chrono::duration<double>(now - started).count());
+void delivery_queue::on_result(spool::spool_item item, connectors::delivery_result r,
+                               std::chrono::steady_clock::time_point started) {
+  auto steady_now = std::chrono::steady_clock::now();
+  duration_.Observe(std::chrono::duration<double>(steady_now - started).count());
   using outcome = connectors::delivery_result::outcome;
   if (r.state == outcome::delivered) {
     if (target_.breaker) target_.breaker->on_success();
     delivered_.Increment();
     end_to_end_.Observe(
-        std::chrono::duration<double>(std::chrono::system_clock::now() - d.msg->received_at)
-            .count());
-    store_.ack(d);
-    finish(d);
+        std::chrono::duration<double>(clock::now() - item.msg->received_at).count());
+    spool_.ack(item);
+    done_with(item);
   } else if (r.state == outcome::permanent) {
     // The service answered: it is alive, the message is wrong.
     if (target_.breaker) target_.breaker->on_success();
     permanent_failures_.Increment();
-    dead_letter(std::move(d), "delivery.permanent", r);
+    dead_letter(std::move(item), "delivery.permanent", r);
   } else {
-    if (target_.breaker) target_.breaker->on_failure(now);
+    if (target_.breaker) target_.breaker->on_failure(steady_now);
     retryable_failures_.Increment();
-    if (d.attempt == 1) d.first_failure = now;
-    if (static_cast<int>(d.attempt) >= settings_.retry.max_attempts || stopped_) {
-      if (stopped_) {
-        // Shutting down: not acked, so the delivery stays in the store for
-        // the next run.
-        finish(d);
-      } else {
-        dead_letter(std::move(d), "delivery.exhausted", r);
-      }
+    auto attempts = item.attempt + 1;
+    if (stopped_) {
+      spool_.release(item);  // shutting down: stays pending for the next run
+      done_with(item);
+    } else if (static_cast<int>(attempts) >= settings_.retry.max_attempts) {
+      item.attempt = attempts;
+      dead_letter(std::move(item), "delivery.exhausted", r);
     } else {
       std::uniform_real_distribution<double> u(0.0, 1.0);
-      retry_later(std::move(d), backoff_delay(settings_.retry, d.attempt, r.retry_after, u(rng_)));
+      auto delay = backoff_delay(settings_.retry, attempts, r.retry_after, u(rng_));
+      spool_.retry_at(item, clock::now() + delay);
+      done_with(item);
     }
   }
   pump();
   check_idle();
 }
 
-void delivery_queue::retry_later(delivery d, std::chrono::milliseconds delay) {
-  auto due = clock::now() + delay;
-  waiting_.emplace(due, std::move(d));
-  arm_timer(due);
+void delivery_queue::dead_letter(spool::spool_item item, std::string code,
+                                 const connectors::delivery_result& r) {
+  metrics_.dead_lettered.Add({{"route", target_.route}, {"reason", code}}).Increment();
+  hub::dead_letter letter;
+  letter.msg = item.msg;
+  letter.route = target_.route;
+  letter.connector = target_.connector;
+  letter.reason_code = std::move(code);
+  letter.reason = r.detail;
+  letter.last_status = r.status;
+  letter.last_response = r.response_body.substr(0, 4096);
+  letter.attempts = item.attempt;
+  letter.first_failure = clock::now();
+  dlq_.add(std::move(letter), [self = shared_from_this(), item](result<void> stored) {
+    asio::post(self->strand_, [self, item, ok = stored.has_value()] {
+      // Only forget the item once the DLQ has it; if the DLQ write failed it
+      // stays pending and is tried again later.
+      if (ok) {
+        self->spool_.ack(item);
+      } else {
+        self->spool_.retry_at(item, clock::now() + std::chrono::seconds(30));
+      }
+      self->done_with(item);
+      self->pump();
+      self->check_idle();
+    });
+  });
+}
+
+void delivery_queue::done_with(const spool::spool_item& item) {
+  --in_flight_;
+  in_flight_gauge_.Decrement();
+  const auto& key = item.msg->key;
+  if (!settings_.ordered || key.empty()) return;
+  auto it = blocked_.find(key);
+  if (it == blocked_.end() || it->second.empty()) {
+    busy_keys_.erase(key);
+    if (it != blocked_.end()) blocked_.erase(it);
+    return;
+  }
+  if (stopped_ || draining_) {
+    // Never tried: hand every waiting item of this key back to the spool.
+    for (auto& i : it->second) spool_.release(i);
+    held_ -= it->second.size();
+    blocked_.erase(it);
+    busy_keys_.erase(key);
+    return;
+  }
+  auto next = std::move(it->second.front());
+  it->second.pop_front();
+  --held_;
+  start_one(std::move(next));
 }
 
 void delivery_queue::arm_timer(clock::time_point due) {
@@ -144,52 +192,16 @@ void delivery_queue::arm_timer(clock::time_point due) {
   });
 }
 
-void delivery_queue::dead_letter(delivery d, std::string code,
-                                 const connectors::delivery_result& r) {
-  metrics_.dead_lettered.Add({{"route", target_.route}, {"reason", code}}).Increment();
-  hub::dead_letter letter;
-  letter.msg = d.msg;
-  letter.route = target_.route;
-  letter.connector = target_.connector;
-  letter.reason_code = std::move(code);
-  letter.reason = r.detail;
-  letter.last_status = r.status;
-  letter.last_response = r.response_body.substr(0, 4096);
-  letter.attempts = d.attempt;
-  letter.first_failure = std::chrono::system_clock::now();
-  ++in_flight_;  // the DLQ write is still in flight for drain purposes
-  dlq_.add(std::move(letter), [self = shared_from_this(), d](result<void> r) {
-    asio::post(self->strand_, [self, d, ok = r.has_value()] {
-      --self->in_flight_;
-      // Only forget the delivery once the DLQ has it; if the DLQ write
-      // failed the delivery stays in the store and is retried next run.
-      if (ok) self->store_.ack(d);
-      self->finish(d);
-      self->check_idle();
-    });
-  });
-}
-
-void delivery_queue::finish(const delivery& d) {
-  depth_.fetch_sub(1, std::memory_order_relaxed);
-  queue_depth_.Decrement();
-  if (settings_.ordered && !d.msg->key.empty()) {
-    auto it = blocked_.find(d.msg->key);
-    if (it == blocked_.end() || it->second.empty()) {
-      busy_keys_.erase(d.msg->key);
-      if (it != blocked_.end()) blocked_.erase(it);
-    } else {
-      ready_.push_back(std::move(it->second.front()));
-      it->second.pop_front();
-    }
-  }
-  if (finished_) finished_();
-}
-
 void delivery_queue::begin_drain(std::function<void()> idle) {
   asio::post(strand_, [self = shared_from_this(), idle = std::move(idle)]() mutable {
     self->draining_ = true;
     self->idle_ = std::move(idle);
+    // Items waiting behind a busy key were never tried: hand them back.
+    for (auto& [key, items] : self->blocked_) {
+      for (auto& i : items) self->spool_.release(i);
+    }
+    self->held_ = 0;
+    self->blocked_.clear();
     self->check_idle();
   });
 }

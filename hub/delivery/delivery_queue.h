@@ -2,11 +2,9 @@
 
 #include <utility>
 
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -20,25 +18,29 @@
 #include "connectors/connector.h"
 #include "hub/config/hub_config.h"
 #include "hub/delivery/circuit_breaker.h"
-#include "hub/delivery/delivery_store.h"
+#include "hub/delivery/dead_letter.h"
+#include "hub/spool/route_spool.h"
 #include "monitoring/catalogue.h"
 
 namespace simpul::hub {
 
-/// Delivers one route's accepted messages to one of its outputs: bounded
-/// concurrency, retries with backoff and jitter (Retry-After honoured),
-/// a shared per-output circuit breaker, per-key ordering when the route asks
-/// for it, and the DLQ when a message fails permanently or runs out of
-/// attempts. A slow output only fills this queue: other routes are untouched.
+/// Delivers one route's spooled messages to one of its outputs (one target
+/// of the route's `to:` list): takes ready items from the spool, bounded
+/// concurrency, retries with backoff and jitter (Retry-After honoured) kept in
+/// the spool, a shared per-output circuit breaker, per-key ordering when the
+/// route asks for it, and the DLQ when a message fails permanently or runs out
+/// of attempts. An item leaves the spool only once the output confirmed it or
+/// the DLQ holds it. A slow output only holds back this queue.
 ///
 /// Lifecycle: created by the route, shared (`shared_ptr`) with pending
 /// handlers; `stop()` cancels timers. Threading: all state lives on its strand;
-/// `push`, `begin_drain`, `stop` may be called from any thread.
+/// `notify`, `begin_drain`, `stop` may be called from any thread.
 class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
  public:
   struct target {
     std::string route;
     std::string connector;
+    std::uint32_t index = 0;             ///< position in the route's `to:` list
     connectors::output* out = nullptr;   ///< owned by the hub, outlives the queue
     config::node_ptr options;            ///< the `to:` entry's output options
     std::shared_ptr<circuit_breaker> breaker;
@@ -48,48 +50,41 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
     bool ordered = false;
     std::size_t max_in_flight = 64;
   };
-  /// Called (on the strand) when a delivery is finished for good: delivered
-  /// or dead-lettered. The route uses it for its in-flight accounting.
-  using finished_handler = std::function<void()>;
 
-  delivery_queue(boost::asio::io_context& io, target t, settings s, delivery_store& store,
-                 dead_letter_sink& dlq, monitoring::catalogue& metrics, finished_handler finished);
+  delivery_queue(boost::asio::io_context& io, target t, settings s, spool::route_spool& spool,
+                 dead_letter_sink& dlq, monitoring::catalogue& metrics);
 
-  void push(delivery d);
+  /// New items may be ready in the spool.
+  void notify();
   /// Stop starting deliveries; `idle` is called once nothing is in flight.
   void begin_drain(std::function<void()> idle);
   void stop();
-  std::size_t depth() const { return depth_.load(std::memory_order_relaxed); }
 
  private:
-  using clock = std::chrono::steady_clock;
-  void enqueue(delivery d);
+  using clock = std::chrono::system_clock;
   void pump();
-  void start_one(delivery d);
-  void on_result(delivery d, connectors::delivery_result r, clock::time_point started);
-  void retry_later(delivery d, std::chrono::milliseconds delay);
-  void dead_letter(delivery d, std::string code, const connectors::delivery_result& r);
-  void finish(const delivery& d);
+  void start_one(spool::spool_item item);
+  void on_result(spool::spool_item item, connectors::delivery_result r,
+                 std::chrono::steady_clock::time_point started);
+  void dead_letter(spool::spool_item item, std::string code, const connectors::delivery_result& r);
+  void done_with(const spool::spool_item& item);
   void arm_timer(clock::time_point due);
   void check_idle();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   target target_;
   settings settings_;
-  delivery_store& store_;
+  spool::route_spool& spool_;
   dead_letter_sink& dlq_;
-  finished_handler finished_;
 
-  std::deque<delivery> ready_;
-  std::multimap<clock::time_point, delivery> waiting_;   // retries by due time
-  std::unordered_set<std::string> busy_keys_;            // ordered mode
-  std::unordered_map<std::string, std::deque<delivery>> blocked_;
+  std::unordered_set<std::string> busy_keys_;  // ordered mode: keys in flight
+  std::unordered_map<std::string, std::deque<spool::spool_item>> blocked_;
   std::size_t in_flight_ = 0;
-  std::atomic<std::size_t> depth_{0};
+  std::size_t held_ = 0;  // items taken but blocked behind their key
   bool draining_ = false;
   bool stopped_ = false;
   std::function<void()> idle_;
-  boost::asio::steady_timer timer_;
+  boost::asio::basic_waitable_timer<clock> timer_;
   clock::time_point timer_due_ = clock::time_point::max();
   std::mt19937_64 rng_{std::random_device{}()};
 
@@ -100,7 +95,7 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
   prometheus::Counter& retries_;
   prometheus::Histogram& duration_;
   prometheus::Histogram& end_to_end_;
-  prometheus::Gauge& queue_depth_;
+  prometheus::Gauge& in_flight_gauge_;
   monitoring::catalogue& metrics_;
 };
 

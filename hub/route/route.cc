@@ -1,5 +1,8 @@
 #include "hub/route/route.h"
 
+#include <bit>
+#include <mutex>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -60,28 +63,36 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
 
 void route::start() {
   if (mode_ != config::route_mode::accept) return;
-  std::weak_ptr<route> weak = weak_from_this();
-  for (const auto& t : parts_.targets) {
-    delivery_queue::target qt{name_, t.connector, t.out, t.options, t.breaker};
+  for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
+    const auto& t = parts_.targets[i];
+    delivery_queue::target qt{name_, t.connector, i, t.out, t.options, t.breaker};
     delivery_queue::settings s{retry_, ordered_, 64};
-    queues_.push_back(std::make_shared<delivery_queue>(io_, std::move(qt), s, *parts_.store,
-                                                       *parts_.dlq, metrics_, [weak] {
-                                                         if (auto self = weak.lock()) {
-                                                           self->finished_one();
-                                                         }
-                                                       }));
+    queues_.push_back(std::make_shared<delivery_queue>(io_, std::move(qt), s, *parts_.spool,
+                                                       *parts_.dlq, metrics_));
   }
-  auto pending = parts_.store->recover();
-  in_flight_ += static_cast<std::int64_t>(pending.size());
-  in_flight_gauge_.Increment(static_cast<double>(pending.size()));
-  for (auto& d : pending) {
-    if (d.target < queues_.size()) queues_[d.target]->push(std::move(d));
-  }
+  // The ready handler runs on the spool's writer thread; queues post onto
+  // their strands. A weak reference: the spool may outlive the route briefly.
+  std::weak_ptr<route> weak = weak_from_this();
+  parts_.spool->set_ready_handler([weak](spool::target_mask targets) {
+    auto self = weak.lock();
+    if (!self) return;
+    for (std::size_t i = 0; i < self->queues_.size(); ++i) {
+      if (targets & (spool::target_mask{1} << i)) self->queues_[i]->notify();
+    }
+  });
+  for (auto& q : queues_) q->notify();  // what a previous run left behind
 }
 
 void route::finished_one() {
   in_flight_.fetch_sub(1);
   in_flight_gauge_.Decrement();
+}
+
+int route::target_index(std::string_view connector) const {
+  for (std::size_t i = 0; i < parts_.targets.size(); ++i) {
+    if (parts_.targets[i].connector == connector) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 void route::submit(message_ptr msg, connectors::ingest_handler done) {
@@ -130,6 +141,7 @@ std::expected<route::pipeline_result, step_failure> route::route_message(
   if (!messages) return std::unexpected(messages.error());
   pipeline_result out;
   for (const auto& m : *messages) {
+    spool::target_mask mask = 0;
     for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
       const auto& t = parts_.targets[i];
       if (t.when) {
@@ -137,10 +149,10 @@ std::expected<route::pipeline_result, step_failure> route::route_message(
         if (!match) return std::unexpected(match.error());
         if (!*match) continue;
       }
-      out.deliveries.push_back(delivery{0, m, i, 0, {}});
+      mask |= spool::target_mask{1} << i;
     }
+    if (mask) out.routed.emplace_back(m, mask);
   }
-  out.messages = std::move(*messages);
   return out;
 }
 
@@ -182,39 +194,53 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
   ok.state = status::accepted;
   ok.http_status = 202;
   ok.message_id = msg->id;
-  if (routed->deliveries.empty()) {
+  if (routed->routed.empty()) {
     filtered_.Increment();
     return done(std::move(ok));
   }
-  std::uint64_t n = routed->deliveries.size(), bytes = 0;
-  for (const auto& d : routed->deliveries) bytes += d.msg->body.size();
-  if (static_cast<std::uint64_t>(in_flight_.load()) + n > max_messages_ ||
-      parts_.store->full(n, bytes)) {
-    metrics_.rejected.Add({{"route", name_}, {"reason", "busy"}}).Increment();
-    return done(unavailable("route '" + name_ + "' is full; retry later", std::chrono::seconds(1)));
+  // The sender is acknowledged only when every part is durable in the
+  // spool; a failed part makes the sender retry (duplicates then carry the
+  // same ids, so outputs can recognise them).
+  struct pending {
+    std::atomic<std::size_t> left;
+    std::atomic<bool> failed{false};
+    std::mutex mu;
+    error first_error;
+    ingest_result ok;
+    connectors::ingest_handler done;
+  };
+  auto p = std::make_shared<pending>();
+  p->left = routed->routed.size();
+  p->ok = std::move(ok);
+  p->done = std::move(done);
+  auto self = shared_from_this();
+  auto finish_one = [p, self](result<void> stored) {
+    if (!stored) {
+      std::lock_guard lock(p->mu);
+      if (!p->failed.exchange(true)) p->first_error = stored.error();
+    }
+    if (p->left.fetch_sub(1) != 1) return;
+    if (p->failed) {
+      const auto& e = p->first_error;
+      self->metrics_.rejected.Add({{"route", self->name_}, {"reason", e.code}}).Increment();
+      bool full = e.code == "spool.full";
+      return p->done(unavailable(full ? "route '" + self->name_ + "' is full; retry later"
+                                      : "could not store the message: " + e.message,
+                                 std::chrono::seconds(full ? 1 : 5)));
+    }
+    self->accepted_.Increment();
+    p->done(std::move(p->ok));
+  };
+  for (auto& [m, mask] : routed->routed) {
+    // An immediate error means the callback will never run: count it here.
+    if (auto r = parts_.spool->append(m, mask, finish_one); !r) finish_one(std::unexpected(r.error()));
   }
-  parts_.store->append(
-      std::move(routed->deliveries),
-      [self = shared_from_this(), ok = std::move(ok), done = std::move(done)](
-          result<std::vector<delivery>> stored) mutable {
-        if (!stored) {
-          self->metrics_.rejected.Add({{"route", self->name_}, {"reason", stored.error().code}})
-              .Increment();
-          return done(unavailable("could not store the message: " + stored.error().message,
-                                  std::chrono::seconds(1)));
-        }
-        self->accepted_.Increment();
-        self->in_flight_ += static_cast<std::int64_t>(stored->size());
-        self->in_flight_gauge_.Increment(static_cast<double>(stored->size()));
-        for (auto& d : *stored) self->queues_[d.target]->push(std::move(d));
-        done(std::move(ok));
-      });
 }
 
 void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   auto routed = route_message(msg);
   if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
-  if (routed->deliveries.empty()) {
+  if (routed->routed.empty()) {
     filtered_.Increment();
     ingest_result r;
     r.state = status::rejected;
@@ -225,8 +251,8 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
     return done(std::move(r));
   }
   accepted_.Increment();
-  auto d = std::move(routed->deliveries.front());
-  const auto& t = parts_.targets[d.target];
+  auto [out_msg, mask] = routed->routed.front();
+  const auto& t = parts_.targets[static_cast<std::size_t>(std::countr_zero(mask))];
   // Whoever finishes first — the output or the timeout — answers the caller.
   struct call {
     std::atomic<bool> answered{false};
@@ -254,7 +280,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
     r.reply_body = error_json("route.timeout", "the output did not answer within the route timeout");
     c->done(std::move(r));
   });
-  t.out->send(d.msg, t.options, [c, self, &delivered](connectors::delivery_result res) {
+  t.out->send(out_msg, t.options, [c, self, &delivered](connectors::delivery_result res) {
     if (c->answered.exchange(true)) return;
     c->timer.cancel();
     self->finished_one();

@@ -13,9 +13,10 @@
 #include "connectors/connector.h"
 #include "hub/config/hub_config.h"
 #include "hub/delivery/delivery_queue.h"
-#include "hub/delivery/delivery_store.h"
+#include "hub/delivery/dead_letter.h"
 #include "hub/route/expression.h"
 #include "hub/route/step.h"
+#include "hub/spool/route_spool.h"
 #include "monitoring/catalogue.h"
 
 namespace simpul::hub {
@@ -43,7 +44,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     std::shared_ptr<const message_expression> when;  ///< null = all messages
     std::vector<step_ptr> steps;
     std::vector<target> targets;
-    std::shared_ptr<delivery_store> store;           ///< accept mode only
+    std::shared_ptr<spool::route_spool> spool;       ///< accept mode only
     std::shared_ptr<dead_letter_sink> dlq;
   };
 
@@ -51,7 +52,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
         monitoring::catalogue& metrics);
 
   const std::string& name() const { return name_; }
-  /// Re-queues deliveries left from a previous run and starts delivering.
+  /// Starts delivering, including what a previous run left in the spool.
   void start();
   void submit(message_ptr msg, connectors::ingest_handler done) override;
   /// Phase 1: new messages get 503; phase 2: `idle` once in-flight deliveries finished.
@@ -61,16 +62,16 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   std::int64_t in_flight() const { return in_flight_.load(); }
 
  private:
+  /// Each message the steps produced, with the targets whose `when` matched.
   struct pipeline_result {
-    std::vector<delivery> deliveries;
-    std::vector<message_ptr> messages;
+    std::vector<std::pair<message_ptr, spool::target_mask>> routed;
   };
   std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
   void accept(message_ptr msg, connectors::ingest_handler done);
   void request_reply(message_ptr msg, connectors::ingest_handler done);
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
-  void finished_one();
+  void finished_one();  // a request-reply call answered
   void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
                       std::function<void()> idle);
 
@@ -84,6 +85,13 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   bool ordered_;
   parts parts_;
   std::vector<std::shared_ptr<delivery_queue>> queues_;  // one per target (accept mode)
+ public:
+  /// The route's spool (null in request-reply mode), for stats and replay.
+  spool::route_spool* spool() const { return parts_.spool.get(); }
+  /// Target index of output `connector`, or -1.
+  int target_index(std::string_view connector) const;
+
+ private:
   std::atomic<bool> accepting_{true};
   std::atomic<std::int64_t> in_flight_{0};
 
