@@ -13,8 +13,8 @@ std::unexpected<domain_error> bad(std::string message) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\xA0')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\xA0')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
@@ -69,7 +69,10 @@ int strip_scale(std::string_view& s) {
 }  // namespace
 
 domain_result<std::string> parse_rupiah(std::string_view text, const rupiah_options& options) {
-  std::string_view s = trim(text);
+  // CLDR id-ID puts a no-break space (U+00A0) between "Rp" and the number.
+  std::string spaced(text);
+  for (std::size_t at; (at = spaced.find("\xC2\xA0")) != std::string::npos;) spaced.replace(at, 2, " ");
+  std::string_view s = trim(spaced);
   if (s.empty()) return bad("empty amount");
   bool negative = false;
   if (s.front() == '(' && s.back() == ')') {

@@ -19,6 +19,7 @@ struct rupiah_options {
 ///   "1.234.567,89"        -> "1234567.89"
 ///   "Rp 1.234.567,89"     -> "1234567.89"     ("Rp", "Rp.", "IDR" prefix; "IDR" suffix)
 ///   "Rp1.234.567"         -> "1234567.00"
+///   "Rp\u00A01.234,50"    -> "1234.50"        (CLDR's no-break space after Rp)
 ///   "96.450.000,-"        -> "96450000.00"    (",-" = no cents)
 ///   "-"                   -> "0.00"           (nothing realised)
 ///   "(2.500.000,00)"      -> "-2500000.00"    (brackets = negative, a correction)

@@ -8,6 +8,8 @@
 namespace simpul::mappings::formats {
 namespace {
 
+constexpr std::size_t kMaxJsonDepth = 512;
+
 // What the parser wanted at the failing position, in words a mapping author
 // can act on.
 const char* expectation(rapidjson::ParseErrorCode code) {
@@ -31,11 +33,41 @@ const char* expectation(rapidjson::ParseErrorCode code) {
   }
 }
 
+// Offset of the first bracket nested deeper than kMaxJsonDepth, or npos.
+// RapidJSON's writer and CopyFrom recurse per level, so untrusted input must
+// not nest without bound.
+std::size_t too_deep_at(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 format_result<rapidjson::Document> parse_json(std::string_view text) {
+  if (const auto at = too_deep_at(text); at != std::string_view::npos) {
+    const auto pos = position_of(text, at);
+    return make_format_error("json.depth", "JSON nested too deeply", pos.line, pos.column,
+                             "expected at most " + std::to_string(kMaxJsonDepth) + " levels of arrays and objects");
+  }
   rapidjson::Document doc;
-  constexpr unsigned flags = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned flags = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
   doc.Parse<flags>(text.data(), text.size());
   if (doc.HasParseError()) {
     const auto pos = position_of(text, doc.GetErrorOffset());

@@ -12,7 +12,9 @@ namespace simpul::mappings::formats {
 /// Parses one JSON text (RFC 8259; numbers keep full precision). Errors
 /// carry the 1-based line/column of the offending character and say what
 /// RapidJSON expected there. Trailing non-space text after the value is an
-/// error. The returned document owns its allocator; move it, don't copy.
+/// error. Nesting deeper than 512 arrays/objects is refused ("json.depth")
+/// so that no later recursive walk can exhaust the stack. The returned
+/// document owns its allocator; move it, don't copy.
 format_result<rapidjson::Document> parse_json(std::string_view text);
 
 enum class json_style { compact, pretty };

@@ -77,6 +77,7 @@ TEST(IndonesianDateTimeTest, HeaderExamples) {
 }
 
 TEST(IndonesianDateTimeTest, ZonesOffsetsAndDefaults) {
+  expect_dt("17.08.2024 21.47", "WIB", "2024-08-17T21:47:00+07:00");
   expect_dt("17/08/2024 21.47 WITA", "WIB", "2024-08-17T21:47:00+08:00");  // text wins
   expect_dt("17/08/2024 21.47", "wita", "2024-08-17T21:47:00+08:00");
   expect_dt("17/08/2024 21.47", "+0930", "2024-08-17T21:47:00+09:30");

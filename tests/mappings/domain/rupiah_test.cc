@@ -24,6 +24,7 @@ TEST(RupiahTest, HeaderExamples) {
   expect_amount("1.234.567,89", "1234567.89");
   expect_amount("Rp 1.234.567,89", "1234567.89");
   expect_amount("Rp1.234.567", "1234567.00");
+  expect_amount("Rp\xC2\xA0" "1.234,50", "1234.50");
   expect_amount("96.450.000,-", "96450000.00");
   expect_amount("-", "0.00");
   expect_amount("(2.500.000,00)", "-2500000.00");

@@ -51,6 +51,19 @@ TEST(JsonTest, PrettyWriterIndentsByTwo) {
   EXPECT_EQ(write_json(*doc, json_style::pretty), "{\n  \"a\": {\n    \"b\": [\n      1\n    ]\n  }\n}");
 }
 
+TEST(JsonTest, DeepNestingIsRefusedWithPosition) {
+  const std::string ok = std::string(512, '[') + std::string(512, ']');
+  EXPECT_TRUE(parse_json(ok));
+  const std::string deep = "\n" + std::string(600, '[') + std::string(600, ']');
+  auto doc = parse_json(deep);
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, "json.depth");
+  EXPECT_EQ(doc.error().line, 2);
+  EXPECT_EQ(doc.error().column, 513);
+  // brackets inside strings do not count
+  EXPECT_TRUE(parse_json("[\"" + std::string(600, '[') + "\\\"\"]"));
+}
+
 TEST(JsonTest, InvalidUtf8IsRejected) {
   auto doc = parse_json("\"\xC3\x28\"");
   ASSERT_FALSE(doc);

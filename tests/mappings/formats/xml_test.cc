@@ -124,6 +124,19 @@ TEST(XmlRoundTripTest, ConventionIsStableBothWays) {
   expect_round_trip("<r><deep><er><est k=\"v\"><![CDATA[<raw>]]></est></er></deep></r>");
 }
 
+TEST(XmlRoundTripTest, PrettyOutputReadsBackTheSame) {
+  auto json = xml_to_json(R"(<r a="1"><x>t</x><w>1</w><w>2</w><m q="v">text</m></r>)");
+  ASSERT_TRUE(json);
+  xml_write_options o;
+  o.pretty = true;
+  auto xml = json_to_xml(*json, o);
+  ASSERT_TRUE(xml);
+  EXPECT_NE(xml->find("\n  <x>t</x>\n"), std::string::npos) << *xml;
+  auto back = xml_to_json(*xml);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(write_json(*back), write_json(*json));
+}
+
 TEST(XmlRoundTripTest, LegacyComplaintExport) {
   const std::string path = test_support::spbe_dir() + "/samples/complaint/legacy_complaint.xml";
   const auto text = test_support::read_text_file(path);
