@@ -1,11 +1,13 @@
 #include "connectors/registry.h"
 
+#include "connectors/mqtt/mqtt_factory.h"
+
 namespace simpul::connectors {
 
 // One line per connector type (explicit registration: static libraries drop
 // self-registering translation units).
 void register_all(registry& reg) {
-  (void)reg;
+  register_mqtt(reg);
 }
 
 }  // namespace simpul::connectors
