@@ -1,5 +1,6 @@
 #include "connectors/registry.h"
 
+#include "connectors/file/file_factory.h"
 #include "connectors/mqtt/mqtt_factory.h"
 
 namespace simpul::connectors {
@@ -8,6 +9,7 @@ namespace simpul::connectors {
 // self-registering translation units).
 void register_all(registry& reg) {
   register_mqtt(reg);
+  register_file(reg);
 }
 
 }  // namespace simpul::connectors
