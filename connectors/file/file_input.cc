@@ -60,8 +60,7 @@ std::string json_escape(std::string_view s) {
 
 /// Writes `text` to `path` atomically (temp file, fsync, rename).
 bool write_atomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
+  fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
