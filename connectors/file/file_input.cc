@@ -1,0 +1,390 @@
+#include "connectors/file/file_input.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include "monitoring/log.h"
+
+namespace simpul::connectors::file {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+
+namespace {
+
+const monitoring::logger log_{"file"};
+
+std::string utc_suffix() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
+  return buf;
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          out += b;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+/// Writes `text` to `path` atomically (temp file, fsync, rename).
+bool write_atomically(const fs::path& path, const std::string& text) {
+  fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  return ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+const char* content_type_of(record_format f) {
+  switch (f) {
+    case record_format::xml: return "application/xml";
+    case record_format::raw: return "application/octet-stream";
+    default: return "application/json";
+  }
+}
+
+}  // namespace
+
+struct input::signal {
+  std::mutex m;
+  std::condition_variable cv;
+  bool poked = false;
+  bool stopping = false;
+  void poke() {
+    {
+      std::lock_guard lock(m);
+      poked = true;
+    }
+    cv.notify_all();
+  }
+};
+
+/// Reads inotify events on the io_context; any event in the directory wakes
+/// the worker, which rescans (the events only say "look now").
+class input::watcher : public std::enable_shared_from_this<input::watcher> {
+ public:
+  watcher(asio::io_context& io, int fd, std::shared_ptr<signal> s) : sd_(io, fd), signal_(std::move(s)) {}
+  void read() {
+    sd_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+      if (ec) return;  // closed or aborted: the periodic rescan still runs
+      self->signal_->poke();
+      self->read();
+    });
+  }
+  void close() {
+    asio::post(sd_.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ec;
+      self->sd_.close(ec);
+    });
+  }
+
+ private:
+  asio::posix::stream_descriptor sd_;
+  std::shared_ptr<signal> signal_;
+  std::array<char, 4096> buf_{};
+};
+
+input::input(asio::io_context& io, input_settings s, std::string connector, fs::path state_dir)
+    : io_(io),
+      settings_(std::move(s)),
+      connector_(std::move(connector)),
+      state_dir_(std::move(state_dir)),
+      signal_(std::make_shared<signal>()) {}
+
+input::~input() { stop(); }
+
+result<void> input::bind(route_binding binding) {
+  routes_.emplace_back(binding.route, std::move(binding.sink));
+  return {};
+}
+
+result<void> input::start() {
+  if (routes_.empty()) return make_error("file.unbound", connector_ + ": no route uses this input");
+  std::error_code ec;
+  for (const auto& d : {settings_.dir, settings_.processing_dir, settings_.processed_dir, settings_.failed_dir}) {
+    fs::create_directories(d, ec);
+    if (ec) return make_error("file.dir", "cannot create " + d.string() + ": " + ec.message());
+  }
+  auto seen = seen_index::open(state_dir_ / "seen.index");
+  if (!seen) return std::unexpected(seen.error());
+  seen_ = std::move(*seen);
+
+  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd >= 0 && inotify_add_watch(fd, settings_.dir.c_str(),
+                                   IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_ATTRIB) >= 0) {
+    watcher_ = std::make_shared<watcher>(io_, fd, signal_);
+    watcher_->read();
+  } else {
+    if (fd >= 0) ::close(fd);
+    log_.warn("inotify unavailable for " + settings_.dir.string() + "; relying on the periodic rescan");
+  }
+  running_ = true;
+  worker_ = std::thread([this] { run(); });
+  return {};
+}
+
+void input::stop_accepting() {
+  {
+    std::lock_guard lock(signal_->m);
+    signal_->stopping = true;
+  }
+  signal_->cv.notify_all();
+  if (watcher_) watcher_->close();
+}
+
+void input::stop() {
+  stop_accepting();
+  if (worker_.joinable()) worker_.join();
+  running_ = false;
+}
+
+bool input::stopping() const {
+  std::lock_guard lock(signal_->m);
+  return signal_->stopping;
+}
+
+void input::run() {
+  // Files a previous run left half done come first.
+  std::error_code ec;
+  std::vector<std::string> leftovers;
+  for (const auto& e : fs::directory_iterator(settings_.processing_dir, ec)) {
+    auto name = e.path().filename().string();
+    if (e.is_regular_file() && !name.starts_with(".")) leftovers.push_back(name);
+  }
+  for (const auto& name : leftovers) {
+    if (stopping()) return;
+    process(name);
+  }
+  while (!stopping()) {
+    auto wake = std::chrono::steady_clock::now() + settings_.rescan_interval;
+    for (const auto& name : scan(wake)) {
+      if (stopping()) return;
+      claim_and_process(name);
+    }
+    std::unique_lock lock(signal_->m);
+    signal_->cv.wait_until(lock, wake, [this] { return signal_->poked || signal_->stopping; });
+    signal_->poked = false;
+  }
+}
+
+std::vector<std::string> input::scan(std::chrono::steady_clock::time_point& wake) {
+  std::vector<std::string> ready;
+  std::map<std::string, observed> still;
+  auto now = std::chrono::steady_clock::now();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(settings_.dir, ec)) {
+    std::error_code fec;
+    if (!e.is_regular_file(fec)) continue;
+    auto name = e.path().filename().string();
+    if (name.starts_with(".") || name.ends_with(".done")) continue;
+    bool wanted = false;
+    for (const auto& p : settings_.patterns) wanted = wanted || glob_match(p, name);
+    if (!wanted) continue;
+    switch (settings_.complete.how) {
+      case completion::kind::rename:
+        ready.push_back(name);
+        break;
+      case completion::kind::done_marker:
+        if (fs::exists(settings_.dir / (name + ".done"), fec)) ready.push_back(name);
+        break;
+      case completion::kind::stable: {
+        auto size = e.file_size(fec);
+        auto mtime = e.last_write_time(fec);
+        auto it = observed_.find(name);
+        observed o{size, mtime, now};
+        if (it != observed_.end() && it->second.size == size && it->second.mtime == mtime) o.since = it->second.since;
+        if (now - o.since >= settings_.complete.stable_for) {
+          ready.push_back(name);
+        } else {
+          still[name] = o;
+          wake = std::min(wake, o.since + settings_.complete.stable_for);
+        }
+        break;
+      }
+    }
+  }
+  observed_ = std::move(still);
+  std::sort(ready.begin(), ready.end());
+  return ready;
+}
+
+void input::claim_and_process(const std::string& name) {
+  // renameat2(NOREPLACE): atomic, so of two hubs on one directory exactly one
+  // wins (the other gets ENOENT), and a same-named file still in processing/
+  // is never overwritten (EEXIST: it waits for the next scan).
+  fs::path from = settings_.dir / name;
+  fs::path to = settings_.processing_dir / name;
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno != ENOENT) log_.warn("cannot claim " + name + ": " + std::strerror(errno));
+    return;
+  }
+  process(name);
+}
+
+void input::process(const std::string& name) {
+  fs::path path = settings_.processing_dir / name;
+  auto log = progress_log::open(settings_.processing_dir / ("." + name + ".progress"));
+  if (!log) {
+    if (log.error().code != "file.locked") log_.error(log.error().message);
+    return;  // another hub is on it
+  }
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) {  // another hub finished it between our listing and our lock
+    log->remove();
+    return;
+  }
+  record_set records;
+  std::string content;
+  if (size > settings_.max_file_size) {
+    records.fatal = "file is larger than max_file_size (" + std::to_string(size) + " bytes)";
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    records = read_records(content, settings_);
+  }
+  std::string sha = sha256_hex(content);
+  if (log->done() == 0 && seen_->contains(sha)) {
+    log_.info("skipping " + name + ": the same content was ingested before");
+    fs::rename(path, settings_.processed_dir / (name + "." + utc_suffix() + ".duplicate"), ec);
+    if (settings_.complete.how == completion::kind::done_marker) fs::remove(settings_.dir / (name + ".done"), ec);
+    log->remove();
+    return;
+  }
+  for (std::size_t i = log->done(); records.fatal.empty() && i < records.records.size(); ++i) {
+    const record& r = records.records[i];
+    progress_log::entry e{i, progress_log::outcome::ok, {}};
+    if (!r.error.empty()) {
+      e.what = progress_log::outcome::unreadable;
+      e.reason = r.error;
+    }
+    for (const auto& [route, sink] : routes_) {
+      if (e.what != progress_log::outcome::ok) break;
+      std::string reason;
+      auto a = offer(make_message(name, i, r, route), sink, reason);
+      if (a == answer::stopped) return;  // resumed from record i on the next start
+      if (a == answer::rejected) {
+        e.what = progress_log::outcome::rejected;
+        e.reason = route + ": " + reason;
+      }
+    }
+    if (auto ok = log->append(std::move(e)); !ok) {
+      log_.error(ok.error().message);
+      return;  // the file stays in processing/; a restart resumes it
+    }
+  }
+  finish(name, sha, records, *log);
+}
+
+input::answer input::offer(const message_ptr& msg, const std::shared_ptr<ingress>& sink, std::string& reason) {
+  using st = ingest_result::status;
+  auto sig = signal_;
+  while (true) {
+    auto result = std::make_shared<std::optional<ingest_result>>();  // guarded by sig->m
+    sink->submit(msg, [sig, result](ingest_result r) {
+      {
+        std::lock_guard lock(sig->m);
+        *result = std::move(r);
+      }
+      sig->cv.notify_all();
+    });
+    std::unique_lock lock(sig->m);
+    sig->cv.wait(lock, [&] { return result->has_value() || sig->stopping; });
+    if (!result->has_value()) return answer::stopped;
+    if ((*result)->state == st::accepted || (*result)->state == st::replied) return answer::taken;
+    if ((*result)->state == st::rejected) {
+      reason = (*result)->reason.empty() ? (*result)->error_code : (*result)->reason;
+      return answer::rejected;
+    }
+    auto pause = std::clamp<std::chrono::milliseconds>(
+        std::chrono::duration_cast<std::chrono::milliseconds>((*result)->retry_after),
+        std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+    if (sig->cv.wait_for(lock, pause, [&] { return sig->stopping; })) return answer::stopped;
+  }
+}
+
+message_ptr input::make_message(const std::string& name, std::size_t index, const record& r,
+                                const std::string& route) const {
+  auto msg = std::make_shared<message>();
+  msg->id = make_message_id();
+  msg->key = name + ":" + std::to_string(index + 1);  // stable across a resume
+  msg->body = r.body;
+  msg->content_type = settings_.format == record_format::raw ? settings_.content_type : content_type_of(settings_.format);
+  msg->source = connector_;
+  msg->route = route;
+  msg->received_at = std::chrono::system_clock::now();
+  msg->trace_id = make_trace_id();
+  msg->attributes.emplace_back("file", name);
+  msg->attributes.emplace_back("line", std::to_string(r.line));
+  if (settings_.format == record_format::csv) msg->attributes.emplace_back("row", std::to_string(index + 1));
+  return msg;
+}
+
+void input::finish(const std::string& name, const std::string& sha, const record_set& records, progress_log& log) {
+  bool unreadable = !records.fatal.empty();
+  std::string failures;
+  for (const auto& e : log.entries()) {
+    if (e.what == progress_log::outcome::ok) continue;
+    unreadable = unreadable || e.what == progress_log::outcome::unreadable;
+    int line = e.index < records.records.size() ? records.records[e.index].line : 0;
+    if (!failures.empty()) failures += ",\n    ";
+    failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
+                ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +
+                "\", \"reason\": \"" + json_escape(e.reason) + "\"}";
+  }
+  fs::path dest = (unreadable ? settings_.failed_dir : settings_.processed_dir) / (name + "." + utc_suffix());
+  std::error_code ec;
+  fs::rename(settings_.processing_dir / name, dest, ec);
+  if (ec) {
+    log_.error("cannot move " + name + " to " + dest.string() + ": " + ec.message());
+    return;
+  }
+  if (!failures.empty() || !records.fatal.empty()) {
+    std::string sidecar = "{\n  \"file\": \"" + json_escape(name) + "\",\n  \"sha256\": \"" + sha +
+                          "\",\n  \"records\": " + std::to_string(records.records.size()) + ",\n";
+    if (!records.fatal.empty()) sidecar += "  \"error\": \"" + json_escape(records.fatal) + "\",\n";
+    sidecar += "  \"failed\": [" + (failures.empty() ? "" : "\n    " + failures + "\n  ") + "]\n}\n";
+    fs::path side = dest;
+    side += ".error.json";
+    if (!write_atomically(side, sidecar)) log_.error("cannot write " + side.string());
+  }
+  if (auto ok = seen_->add(sha, name); !ok) log_.error(ok.error().message);
+  if (settings_.complete.how == completion::kind::done_marker) fs::remove(settings_.dir / (name + ".done"), ec);
+  log.remove();
+  log_.info("finished " + name + " -> " + dest.string());
+}
+
+}  // namespace simpul::connectors::file

@@ -1,0 +1,139 @@
+#include "connectors/file/file_output.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <boost/asio/post.hpp>
+
+namespace simpul::connectors::file {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A substituted value may not leave the directory or hide the file.
+std::string clean_name_value(std::string_view v) {
+  std::string out(v);
+  for (char& c : out) {
+    if (c == '/' || c == '\\' || c == '\0' || c == '\n') c = '_';
+  }
+  if (out.starts_with(".")) out[0] = '_';
+  return out;
+}
+
+delivery_result failure(delivery_result::outcome o, std::string detail) {
+  delivery_result r;
+  r.state = o;
+  r.detail = std::move(detail);
+  return r;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void fsync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+output::output(output_settings s) : settings_(std::move(s)) {}
+
+output::~output() { stop(); }
+
+result<void> output::start() {
+  std::error_code ec;
+  fs::create_directories(settings_.dir, ec);
+  if (ec) return make_error("file.dir", "cannot create " + settings_.dir.string() + ": " + ec.message());
+  started_ = true;
+  return {};
+}
+
+void output::stop() {
+  disk_.join();  // the queued writes finish first
+  started_ = false;
+}
+
+result<output::route_options> output::read_options(const config::node& n) {
+  auto name = text_template::parse(n.get_string("filename", "{{route}}-{{id}}.json"));
+  if (!name) return std::unexpected(name.error());
+  auto format = parse_format(n.get_string("format", "json"));
+  if (!format) return std::unexpected(format.error());
+  if (*format == record_format::xml) return make_error("file.format", "the file output writes json, ndjson, csv or raw");
+  return route_options{std::move(*name), *format};
+}
+
+result<std::shared_ptr<const output::route_options>> output::options_for(const config::node_ptr& n) {
+  std::lock_guard lock(cache_mutex_);
+  if (auto it = cache_.find(n.get()); it != cache_.end()) return it->second.second;
+  auto o = read_options(n ? *n : config::node{});
+  if (!o) return std::unexpected(o.error());
+  auto shared = std::make_shared<const route_options>(std::move(*o));
+  cache_[n.get()] = {n, shared};
+  return shared;
+}
+
+void output::send(message_ptr msg, config::node_ptr route_options, delivery_handler done) {
+  auto opts = options_for(route_options);
+  if (!opts) {
+    done(failure(delivery_result::outcome::permanent, opts.error().message));
+    return;
+  }
+  boost::asio::post(disk_, [this, msg = std::move(msg), o = *opts, done = std::move(done)] {
+    done(write(*msg, *o));
+  });
+}
+
+delivery_result output::write(const message& msg, const route_options& o) {
+  std::string name = o.filename.render(msg, clean_name_value);
+  if (name.empty()) return failure(delivery_result::outcome::permanent, "file name template rendered empty");
+  fs::path path = settings_.dir / name;
+  bool append = o.format == record_format::ndjson || o.format == record_format::csv;
+  if (append) {
+    std::string line = msg.body;
+    if (o.format == record_format::ndjson) {
+      // Raw newlines in JSON are insignificant whitespace (inside strings
+      // they are always escaped), so flattening keeps the value intact.
+      for (char& c : line) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+    }
+    if (line.empty() || line.back() != '\n') line += '\n';
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return failure(delivery_result::outcome::retryable, "cannot open " + name + ": " + std::strerror(errno));
+    bool ok = write_all(fd, line) && ::fdatasync(fd) == 0;
+    int err = errno;
+    ::close(fd);
+    if (!ok) return failure(delivery_result::outcome::retryable, "cannot append to " + name + ": " + std::strerror(err));
+    return {};
+  }
+  fs::path tmp = settings_.dir / ("." + name + "." + msg.id + ".tmp");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return failure(delivery_result::outcome::retryable, "cannot create " + name + ": " + std::strerror(errno));
+  bool ok = write_all(fd, msg.body) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok) err = errno;
+    ::unlink(tmp.c_str());
+    return failure(delivery_result::outcome::retryable, "cannot write " + name + ": " + std::strerror(err));
+  }
+  fsync_dir(settings_.dir);
+  return {};
+}
+
+}  // namespace simpul::connectors::file

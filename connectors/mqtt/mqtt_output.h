@@ -1,0 +1,52 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "connectors/connector.h"
+#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/text_template.h"
+
+namespace simpul::connectors::mqtt {
+
+/// Publishes each message to a topic rendered from the route's `to:` options.
+/// One `send` is one PUBLISH: `delivered` when the broker acknowledged it
+/// (PUBACK/PUBCOMP; for QoS 0 when it was written), `retryable` when not
+/// connected or on timeout, `permanent` for a bad topic template/options.
+///
+/// MQTT 5 user properties carry the message headers plus `idempotency-key`
+/// (the message id, stable across retries) and `traceparent`.
+///
+/// Threading: `send` from any thread; Paho's callbacks and the timeout timer
+/// meet on the session strand. Ownership: the hub owns it.
+class output final : public connectors::output {
+ public:
+  output(std::shared_ptr<session> s, std::string connector);
+  ~output() override;
+
+  void send(message_ptr msg, config::node_ptr route_options, delivery_handler done) override;
+  result<void> start() override { return session_->start(); }
+  void stop_accepting() override {}
+  void stop() override { session_->stop(); }
+  bool ready() const override { return session_->connected(); }
+
+  struct route_options {
+    text_template topic;
+    int qos = 1;
+    bool retain = false;
+    std::chrono::milliseconds timeout{10000};
+  };
+  static result<route_options> read_options(const config::node& n);
+
+ private:
+  result<std::shared_ptr<const route_options>> options_for(const config::node_ptr& n);
+
+  std::shared_ptr<session> session_;
+  std::string connector_;
+  std::mutex cache_mutex_;
+  /// Parsed `to:` options per route (keyed by the node, which the hub keeps alive).
+  std::map<const config::node*, std::pair<config::node_ptr, std::shared_ptr<const route_options>>> cache_;
+};
+
+}  // namespace simpul::connectors::mqtt

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <utility>  // before Boost.Asio in C++23 mode
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <mqtt/async_client.h>
+
+#include "connectors/mqtt/mqtt_settings.h"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+}  // namespace prometheus
+
+namespace simpul::connectors::mqtt {
+
+/// Counters of one connector (probe pattern: registered once, bumped on the
+/// hot path). Null members when the hub gave no registry (tests).
+struct probe {
+  prometheus::Gauge* connected = nullptr;
+  prometheus::Counter* reconnects = nullptr;
+  prometheus::Counter* messages_in = nullptr;
+  prometheus::Counter* messages_out = nullptr;
+  static probe make(prometheus::Registry* registry, const std::string& connector);
+};
+
+/// One Paho client connection kept alive: connects, reconnects with
+/// exponential backoff (our own loop, so a broker that is down at start is
+/// retried too), and tells its owner when a (re)connection is up.
+///
+/// Threading: its state lives on `strand()`. Paho's threads only post onto
+/// that strand, except `on_message`, which runs on Paho's receive thread (the
+/// input needs that thread to wait for the hub: see mqtt_input.h).
+/// Ownership: shared (kept alive by posted handlers); owned by one input or
+/// output. Paho exceptions are caught here and never escape.
+class session : public std::enable_shared_from_this<session> {
+ public:
+  using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  session(boost::asio::io_context& io, settings s, std::string client_id, probe p);
+  ~session();
+
+  /// Handlers must be set before `start()`.
+  void on_connected(std::function<void()> h) { on_connected_ = std::move(h); }
+  void on_message(std::function<void(::mqtt::const_message_ptr)> h) { on_message_ = std::move(h); }
+
+  /// Starts connecting (does not wait). Fails only on an invalid URL.
+  result<void> start();
+  /// Disconnects (waits up to a second for the DISCONNECT to go out). Main thread.
+  void stop();
+
+  bool connected() const { return connected_.load(); }
+  bool stopping() const { return stopping_.load(); }
+  ::mqtt::async_client& client() { return *client_; }
+  strand_type& strand() { return strand_; }
+  const settings& config() const { return settings_; }
+  const probe& metrics() const { return probe_; }
+
+ private:
+  class connect_listener;
+
+  void connect();                  // strand
+  void handle_connected();         // strand
+  void handle_lost();              // strand
+  void schedule_reconnect();       // strand
+
+  settings settings_;
+  std::string client_id_;
+  probe probe_;
+  strand_type strand_;
+  boost::asio::steady_timer retry_timer_;
+  std::unique_ptr<::mqtt::async_client> client_;
+  std::unique_ptr<connect_listener> listener_;
+  ::mqtt::connect_options options_;
+  std::function<void()> on_connected_;
+  std::function<void(::mqtt::const_message_ptr)> on_message_;
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> stopping_{false};
+  bool ever_connected_ = false;
+  std::chrono::milliseconds delay_;
+};
+
+}  // namespace simpul::connectors::mqtt

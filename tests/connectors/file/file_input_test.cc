@@ -1,0 +1,307 @@
+#include <utility>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "connectors/registry.h"
+#include "tests/connectors/support/collecting_ingress.h"
+#include "tests/connectors/support/config_builder.h"
+#include "tests/connectors/support/io_runner.h"
+#include "tests/connectors/support/temp_dir.h"
+
+namespace simpul::connectors {
+namespace {
+
+namespace fs = std::filesystem;
+using test::map;
+using test::scalar;
+using test::sequence;
+using test::share;
+using status = ingest_result::status;
+
+void write_file(const fs::path& p, std::string_view text, bool append = false) {
+  std::ofstream out(p, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+  out << text;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Files in `dir` whose name starts with `prefix`.
+std::vector<fs::path> files_in(const fs::path& dir, std::string_view prefix = "") {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().filename().string().starts_with(prefix)) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
+  auto end = std::chrono::steady_clock::now() + deadline;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition
+  }
+  return true;
+}
+
+class FileInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    register_all(registry_);
+    drop_ = dir_.path() / "drop";
+  }
+  void TearDown() override {
+    for (auto& in : inputs_) in->stop();
+  }
+
+  config::node settings(std::initializer_list<std::pair<std::string, config::node>> extra) {
+    auto n = map({{"dir", scalar(drop_.string())}, {"rescan_interval", scalar("100ms")},
+                  {"complete_when", scalar("rename")}});
+    for (const auto& [k, v] : extra) n.set(k, v);
+    return n;
+  }
+
+  input* add_input(config::node conn, std::shared_ptr<ingress> sink, const std::string& name = "drop") {
+    context ctx{runner_.io(), name, dir_.path() / "data", nullptr, nullptr};
+    auto in = registry_.find("file")->make_input(share(std::move(conn)), ctx);
+    EXPECT_TRUE(in.has_value()) << (in ? "" : in.error().message);
+    if (!in) return nullptr;
+    EXPECT_TRUE((*in)->bind({"ingest", share(map({})), std::move(sink)}).has_value());
+    auto started = (*in)->start();
+    EXPECT_TRUE(started.has_value()) << (started ? "" : started.error().message);
+    inputs_.push_back(std::move(*in));
+    return inputs_.back().get();
+  }
+
+  /// Drops a file as a well-behaved writer does: write a hidden temp, rename.
+  void drop(const std::string& name, std::string_view text) {
+    fs::create_directories(drop_);
+    write_file(drop_ / ("." + name + ".tmp"), text);
+    fs::rename(drop_ / ("." + name + ".tmp"), drop_ / name);
+  }
+
+  test::temp_dir dir_;
+  fs::path drop_;
+  test::io_runner runner_;
+  registry registry_;
+  std::vector<input_ptr> inputs_;
+};
+
+TEST_F(FileInput, FactoryRejectsBadSettings) {
+  const auto* f = registry_.find("file");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->spec().input && f->spec().output);
+  EXPECT_TRUE(f->check(settings({})).empty());
+  EXPECT_FALSE(f->check(settings({{"complete_when", scalar("whenever")}})).empty());
+  EXPECT_FALSE(f->check(settings({{"complete_when", scalar("stable:soon")}})).empty());
+  EXPECT_FALSE(f->check(settings({{"format", scalar("yaml")}})).empty());
+  EXPECT_FALSE(f->check(map({})).empty());
+}
+
+TEST_F(FileInput, GrowingFileIsTakenOnlyOnceStable) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  fs::create_directories(drop_);
+  write_file(drop_ / "laporan.json", "{\"a\":");
+  add_input(settings({{"complete_when", scalar("stable:600ms")}}), sink);
+  // Keep the file growing for longer than the stable time.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_FALSE(sink->wait_count(1, std::chrono::milliseconds(150)));
+    write_file(drop_ / "laporan.json", " ", true);
+  }
+  write_file(drop_ / "laporan.json", "1}", true);
+  ASSERT_TRUE(sink->wait_count(1));
+  EXPECT_EQ(sink->taken()[0]->body, "{\"a\":        1}");
+  EXPECT_EQ(sink->taken()[0]->attribute("file"), "laporan.json");
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processed", "laporan.json.").size() == 1; }));
+}
+
+TEST_F(FileInput, DoneMarkerGatesTheFile) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"complete_when", scalar("done_marker")}, {"format", scalar("ndjson")}}), sink);
+  write_file(drop_ / "x.ndjson", "{\"n\":1}\n{\"n\":2}\n");
+  EXPECT_FALSE(sink->wait_count(1, std::chrono::milliseconds(400)));
+  write_file(drop_ / "x.ndjson.done", "");
+  ASSERT_TRUE(sink->wait_count(2));
+  EXPECT_EQ(sink->taken()[1]->attribute("line"), "2");
+  EXPECT_TRUE(eventually([&] { return !fs::exists(drop_ / "x.ndjson.done"); }));
+}
+
+TEST_F(FileInput, CsvWithBomCrlfSemicolonAndQuotedNewlines) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}, {"patterns", sequence({scalar("*.csv")})}}), sink);
+  drop("penduduk.csv",
+       "\xEF\xBB\xBFnik;nama;alamat\r\n"
+       "3204010101900001;\"Siti; Aminah\";\"Jl. Merdeka 1\r\nRT 02\"\r\n"
+       "3204010101900002;Budi;\"Jl. \"\"Asia\"\" Afrika\"\r\n");
+  drop("ignored.txt", "not a csv");
+  ASSERT_TRUE(sink->wait_count(2));
+  auto rows = sink->taken();
+  EXPECT_EQ(rows[0]->body,
+            "{\"nik\":\"3204010101900001\",\"nama\":\"Siti; Aminah\",\"alamat\":\"Jl. Merdeka 1\\r\\nRT 02\"}");
+  EXPECT_EQ(rows[1]->body, "{\"nik\":\"3204010101900002\",\"nama\":\"Budi\",\"alamat\":\"Jl. \\\"Asia\\\" Afrika\"}");
+  EXPECT_EQ(rows[0]->attribute("row"), "1");
+  EXPECT_EQ(rows[1]->attribute("row"), "2");
+  EXPECT_EQ(rows[1]->attribute("line"), "4");
+  EXPECT_EQ(rows[0]->content_type, "application/json");
+  EXPECT_EQ(rows[0]->key, "penduduk.csv:1");
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processed", "penduduk.csv.").size() == 1; }));
+  EXPECT_TRUE(fs::exists(drop_ / "ignored.txt"));
+}
+
+TEST_F(FileInput, MalformedRowIsReportedWhileGoodRowsGoThrough) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}}), sink);
+  drop("data.csv", "kode,nilai\n3201,10\n3202,20,extra\n3203,30\n");
+  ASSERT_TRUE(sink->wait_count(2));
+  ASSERT_TRUE(eventually([&] {
+    auto f = files_in(drop_ / "failed", "data.csv.");
+    return f.size() == 2 && f[1].string().ends_with(".error.json");
+  }));
+  auto failed = files_in(drop_ / "failed", "data.csv.");
+  std::string sidecar = read_file(failed[1]);
+  EXPECT_TRUE(failed[1].string().ends_with(".error.json"));
+  EXPECT_NE(sidecar.find("\"record\": 2, \"line\": 3, \"status\": \"unreadable\""), std::string::npos) << sidecar;
+  auto taken = sink->taken();
+  ASSERT_EQ(taken.size(), 2u);
+  EXPECT_EQ(taken[0]->body, "{\"kode\":\"3201\",\"nilai\":\"10\"}");
+  EXPECT_EQ(taken[1]->body, "{\"kode\":\"3203\",\"nilai\":\"30\"}");
+  EXPECT_TRUE(files_in(drop_ / "processed").empty());
+}
+
+TEST_F(FileInput, RowsTheHubRejectedAreListedAndTheFileIsProcessed) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  sink->decide = [](const message& m) { return m.body.find("bad") != std::string::npos ? status::rejected : status::accepted; };
+  add_input(settings({{"format", scalar("ndjson")}}), sink);
+  drop("batch.ndjson", "{\"v\":\"ok\"}\n{\"v\":\"bad\"}\n{\"v\":\"ok2\"}\n");
+  ASSERT_TRUE(eventually([&] {
+    auto f = files_in(drop_ / "processed", "batch.ndjson.");
+    return f.size() == 2 && f[1].string().ends_with(".error.json");
+  }));
+  auto sidecar = read_file(files_in(drop_ / "processed", "batch.ndjson.")[1]);
+  EXPECT_NE(sidecar.find("\"record\": 2, \"line\": 2, \"status\": \"rejected\""), std::string::npos) << sidecar;
+  EXPECT_EQ(sink->offered().size(), 3u);
+}
+
+TEST_F(FileInput, BackPressurePausesAndOffersTheSameRowAgain) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  int refusals = 0;
+  sink->decide = [&refusals](const message& m) {
+    if (m.body == "{\"n\":1}" && refusals < 2) {
+      ++refusals;
+      return status::unavailable;
+    }
+    return status::accepted;
+  };
+  add_input(settings({{"format", scalar("ndjson")}}), sink);
+  drop("q.ndjson", "{\"n\":1}\n{\"n\":2}\n");
+  ASSERT_TRUE(sink->wait_count(2));
+  auto offered = sink->offered();
+  ASSERT_EQ(offered.size(), 4u);
+  EXPECT_EQ(offered[0]->id, offered[2]->id);  // the same message, offered again
+  EXPECT_EQ(sink->taken()[0]->body, "{\"n\":1}");
+  EXPECT_EQ(sink->taken()[1]->body, "{\"n\":2}");
+}
+
+/// Accepts the first `n` records and then never answers (the hub stopped).
+class stalling_ingress : public ingress {
+ public:
+  explicit stalling_ingress(std::size_t n) : n_(n) {}
+  void submit(message_ptr msg, ingest_handler done) override {
+    std::lock_guard lock(m_);
+    if (accepted_.size() >= n_) {
+      held_.push_back(std::move(done));
+      return;
+    }
+    accepted_.push_back(msg->body);
+    done({});
+  }
+  std::vector<std::string> accepted() {
+    std::lock_guard lock(m_);
+    return accepted_;
+  }
+  std::size_t held() {
+    std::lock_guard lock(m_);
+    return held_.size();
+  }
+
+ private:
+  std::size_t n_;
+  std::mutex m_;
+  std::vector<std::string> accepted_;
+  std::vector<ingest_handler> held_;
+};
+
+TEST_F(FileInput, RestartResumesMidFileWithoutDuplicates) {
+  std::string text;
+  for (int i = 1; i <= 10; ++i) text += "{\"n\":" + std::to_string(i) + "}\n";
+  auto first = std::make_shared<stalling_ingress>(4);
+  auto* in = add_input(settings({{"format", scalar("ndjson")}}), first);
+  drop("big.ndjson", text);
+  ASSERT_TRUE(eventually([&] { return first->held() == 1; }));
+  in->stop();  // the hub goes away with record 5 unanswered
+  EXPECT_TRUE(fs::exists(drop_ / "processing" / "big.ndjson"));
+
+  auto second = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("ndjson")}}), second);
+  ASSERT_TRUE(second->wait_count(6));
+  auto before = first->accepted();
+  std::multiset<std::string> all(before.begin(), before.end());
+  for (const auto& m : second->taken()) all.insert(m->body);
+  EXPECT_EQ(all.size(), 10u);
+  for (int i = 1; i <= 10; ++i) EXPECT_EQ(all.count("{\"n\":" + std::to_string(i) + "}"), 1u) << i;
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processed", "big.ndjson.").size() == 1; }));
+}
+
+TEST_F(FileInput, TwoInputsOnOneDirectoryNeverTakeTheSameFile) {
+  auto a = std::make_shared<test::collecting_ingress>();
+  auto b = std::make_shared<test::collecting_ingress>();
+  add_input(settings({}), a, "hub-a");
+  add_input(settings({}), b, "hub-b");
+  for (int i = 0; i < 30; ++i) drop("f" + std::to_string(i) + ".json", "{\"i\":" + std::to_string(i) + "}");
+  ASSERT_TRUE(eventually([&] { return a->taken().size() + b->taken().size() >= 30; }));
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed").size() == 30; }));
+  std::multiset<std::string> files;
+  for (const auto& m : a->taken()) files.insert(std::string(*m->attribute("file")));
+  for (const auto& m : b->taken()) files.insert(std::string(*m->attribute("file")));
+  EXPECT_EQ(files.size(), 30u);
+  EXPECT_EQ(std::set<std::string>(files.begin(), files.end()).size(), 30u);
+}
+
+TEST_F(FileInput, SameFileDroppedTwiceIsIngestedOnce) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({}), sink);
+  drop("same.json", "{\"x\":1}");
+  ASSERT_TRUE(sink->wait_count(1));
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed").size() == 1; }));
+  drop("same.json", "{\"x\":1}");
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed").size() == 2; }));
+  EXPECT_EQ(sink->offered().size(), 1u);
+  EXPECT_EQ(files_in(drop_ / "processed", "same.json").back().extension(), ".duplicate");
+  drop("same.json", "{\"x\":2}");  // new content under the same name is new data
+  ASSERT_TRUE(sink->wait_count(2));
+}
+
+TEST_F(FileInput, UnreadableJsonGoesToFailedWithTheReason) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({}), sink);
+  drop("broken.json", "{\"x\":");
+  ASSERT_TRUE(eventually([&] {
+    auto f = files_in(drop_ / "failed", "broken.json.");
+    return f.size() == 2 && f[1].string().ends_with(".error.json");
+  }));
+  auto sidecar = read_file(files_in(drop_ / "failed", "broken.json.")[1]);
+  EXPECT_NE(sidecar.find("\"error\": "), std::string::npos) << sidecar;
+  EXPECT_TRUE(sink->offered().empty());
+}
+
+}  // namespace
+}  // namespace simpul::connectors
