@@ -4,6 +4,7 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>

@@ -2,10 +2,12 @@
 // file:line:col; a JSONata syntax error points at the failing character
 // inside the file, not inside the expression.
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <span>
 
 #include <yaml-cpp/yaml.h>
 

@@ -40,7 +40,7 @@ const std::string simpul = std::string(SIMPUL_BINARY_DIR) + "/simpul";
 
 TEST(SimpulTestCommand, ReportsPassAndFailWithDiff) {
   simpul::testing::temp_dir dir;
-  dir.write("maps/nik.yaml", R"(name: nik
+  dir.write("maps/nik.yaml", R"y(name: nik
 fields:
   tanggal_lahir: "$nikParse(nik).birthDate"
   nik: "$maskNik(nik)"
@@ -51,7 +51,7 @@ examples:
   - name: fails
     input: {nik: "3374010101759904"}
     expected: {tanggal_lahir: "1975-01-02", nik: "3374********9904"}
-)");
+)y");
   dir.write("maps/not_a_mapping.yaml", "routes: []\n");
   auto r = run(simpul + " test " + dir.path().string() + " 2>&1");
   EXPECT_EQ(r.exit_code, 1) << r.out;

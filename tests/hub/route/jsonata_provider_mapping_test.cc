@@ -19,12 +19,12 @@ message make_message(std::string body, std::string content_type) {
 
 TEST(JsonataProviderMapping, LoadsAndAppliesAMappingFile) {
   simpul::testing::temp_dir dir;
-  auto file = dir.write("maps/lapor.yaml", R"(name: lapor_to_national
+  auto file = dir.write("maps/lapor.yaml", R"y(name: lapor_to_national
 input: {format: xml}
 expression: |
   {"id": pengaduan.no_tiket, "hp": $phoneToE164(pengaduan.hp), "route": $route,
    "sumber": $attributes.sumber, "msg": $id}
-)");
+)y");
   jsonata_provider provider;
   config::mapping_ref ref{"lapor", file, {}};
   auto t = provider.load_mapping(ref);
