@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
+#include <stdlib.h>
 #include <string>
 #include <string_view>
 
@@ -12,9 +12,8 @@ namespace simpul::testing {
 class temp_dir {
  public:
   temp_dir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("simpul-map-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
+    std::string tmpl = (std::filesystem::temp_directory_path() / "simpul-map-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
   }
   ~temp_dir() {
     std::error_code ec;
