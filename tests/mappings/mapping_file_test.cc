@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "mappings/jsonata/json.h"
 #include "tests/mappings/mapping_test_dir.h"
 
@@ -182,6 +186,62 @@ examples:
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(r[0].passed) << (r[0].differences.empty() ? "" : r[0].differences[0]);
   EXPECT_EQ(json_of((*m)->examples()[0].input), R"({"hp":"0812200044","n":12,"q":"12","b":true,"z":null})");
+}
+
+}  // namespace
+}  // namespace simpul::mappings
+
+namespace simpul::mappings {
+namespace {
+
+TEST(MappingFile, RegionTablesMakeRegionValidCheckExistence) {
+  simpul::testing::temp_dir dir;
+  dir.write("wilayah/provinsi.csv", "kode,nama\n32,Jawa Barat\n33,Jawa Tengah\n");
+  dir.write("wilayah/kabupaten_kota.csv",
+            "kode,kode_provinsi,jenis,nama\n32.04,32,KABUPATEN,Kabupaten Bandung\n33.74,33,KOTA,Kota Semarang\n");
+  dir.write("wilayah/kecamatan.csv", "kode,kode_kabupaten_kota,nama\n32.04.05,32.04,Cileunyi\n33.74.03,33.74,Semarang Tengah\n");
+  auto path = dir.write("r.yaml", "expression: '[$regionValid(\"32.04.05\"), $regionValid(\"33.74.99\"), "
+                                  "$nikValid(\"3374036708929903\"), $nikValid(\"3399036708929903\")]'\n");
+  mapping_load_options with_tables;
+  with_tables.region_tables = dir.path() / "wilayah";
+  auto m = mapping_file::load(path, with_tables);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto out = (*m)->apply("null", "application/json");
+  ASSERT_TRUE(out) << to_string(out.error());
+  EXPECT_EQ(out->body, "[true,false,true,false]");
+
+  auto format_only = mapping_file::load(path);  // no tables: format checks only
+  ASSERT_TRUE(format_only) << to_string(format_only.error());
+  auto out2 = (*format_only)->apply("null", "application/json");
+  ASSERT_TRUE(out2) << to_string(out2.error());
+  EXPECT_EQ(out2->body, "[true,true,true,true]");
+
+  mapping_load_options missing;
+  missing.region_tables = dir.path() / "nope";
+  EXPECT_FALSE(mapping_file::load(path, missing));
+}
+
+TEST(MappingFile, ConcurrentApplySharesOneMapping) {
+  simpul::testing::temp_dir dir;
+  dir.write("t.csv", "k,v\na,1\nb,2\n");
+  auto path = dir.write("c.yaml", "lookups: {t: {file: t.csv, key: k, value: v}}\n"
+                                  "expression: '{\"v\": $lookup(\"t\", k), \"hp\": $maskPhone(hp)}'\n");
+  auto m = mapping_file::load(path);
+  ASSERT_TRUE(m) << to_string(m.error());
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        std::string key = (i + t) % 2 ? "a" : "b";
+        auto out = (*m)->apply(R"({"k":")" + key + R"(","hp":"0812-2000-4417"})", "application/json");
+        std::string want = std::string(R"({"v":")") + (key == "a" ? "1" : "2") + R"(","hp":"+62812*****417"})";
+        if (out && out->body == want) ++good;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(good.load(), 800);
 }
 
 }  // namespace
