@@ -147,7 +147,7 @@ std::expected<jsonata::expression, mapping_error> mapping_loader::compile_at(con
     line += eline;
     col = eline == 0 ? col + quote + ecol : ecol + 1;
   }
-  return fail(mapping_error{err.code, "JSONata " + err.code + ": " + err.message, file_, line, col});
+  return fail(mapping_error{err.code, "JSONata syntax: " + err.message, file_, line, col});
 }
 
 std::expected<void, mapping_error> mapping_loader::read_lookups(const YAML::Node& n, mapping_file& m) const {
