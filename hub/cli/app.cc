@@ -6,6 +6,8 @@
 #include <string>
 
 #include "hub/cli/connectors_command.h"
+#include "hub/cli/map_command.h"
+#include "hub/cli/test_command.h"
 #include "hub/cli/run_command.h"
 #include "hub/cli/validate_command.h"
 
@@ -46,6 +48,8 @@ int run_app(std::span<const std::string_view> args) {
     return 0;
   }
   if (cmd == "eval") return run_eval_command(args.subspan(1));
+  if (cmd == "map") return run_map_command(args.subspan(1));
+  if (cmd == "test") return run_test_command(args.subspan(1));
   std::fprintf(stderr, "simpul: unknown command '%.*s'\n\n", static_cast<int>(cmd.size()),
                cmd.data());
   std::fwrite(usage_text.data(), 1, usage_text.size(), stderr);

@@ -4,6 +4,7 @@
 #include "mappings/jsonata/evaluator.h"
 #include "mappings/jsonata/json.h"
 #include "mappings/jsonata/jsonata.h"
+#include "mappings/mapping_file.h"
 
 namespace simpul::hub {
 namespace {
@@ -15,6 +16,23 @@ constexpr std::chrono::milliseconds condition_time_limit{1000};
 
 step_failure failure_of(const jsonata::jsonata_error& e, std::string_view what) {
   return step_failure{"jsonata." + e.code, std::string(what) + ": " + e.code + " " + e.message, 422};
+}
+
+// What an expression sees of a message besides its body: shared by
+// conditions and mapping files.
+jsonata::bindings message_bindings(const message& msg) {
+  auto headers = jsonata::value::new_object();
+  for (const auto& [k, v] : msg.headers.entries()) {
+    headers.set(jsonata::value::string(k), jsonata::value::string(v));
+  }
+  auto attributes = jsonata::value::new_object();
+  for (const auto& [k, v] : msg.attributes) {
+    attributes.set(jsonata::value::string(k), jsonata::value::string(v));
+  }
+  return {{"headers", headers},
+          {"attributes", attributes},
+          {"id", jsonata::value::string(msg.id)},
+          {"route", jsonata::value::string(msg.route)}};
 }
 
 class jsonata_expression final : public message_expression {
@@ -56,18 +74,7 @@ class jsonata_expression final : public message_expression {
     } else {
       input = jsonata::value::string(msg.body);
     }
-    auto headers = jsonata::value::new_object();
-    for (const auto& [k, v] : msg.headers.entries()) {
-      headers.set(jsonata::value::string(k), jsonata::value::string(v));
-    }
-    auto attributes = jsonata::value::new_object();
-    for (const auto& [k, v] : msg.attributes) {
-      attributes.set(jsonata::value::string(k), jsonata::value::string(v));
-    }
-    jsonata::bindings vars{{"headers", headers},
-                           {"attributes", attributes},
-                           {"id", jsonata::value::string(msg.id)},
-                           {"route", jsonata::value::string(msg.route)}};
+    auto vars = message_bindings(msg);
     jsonata::evaluate_options opts;
     opts.time_limit = condition_time_limit;
     auto r = expr_.evaluate(input, vars, opts);
@@ -76,6 +83,27 @@ class jsonata_expression final : public message_expression {
   }
 
   jsonata::expression expr_;
+};
+
+// A mapping file applied to a message body; failures are 422 "map.error".
+class file_mapping final : public mapping_transform {
+ public:
+  explicit file_mapping(std::shared_ptr<const mappings::mapping_file> m)
+      : mapping_(std::move(m)), name_(mapping_->name()) {}
+
+  std::expected<output, step_failure> apply(const message& msg) const override {
+    auto r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg));
+    if (!r) {
+      return std::unexpected(
+          step_failure{"map.error", name_ + ": " + r.error().code + " " + r.error().message, 422});
+    }
+    return output{std::move(r->body), std::move(r->content_type)};
+  }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::shared_ptr<const mappings::mapping_file> mapping_;
+  std::string name_;
 };
 
 }  // namespace
@@ -93,8 +121,9 @@ result<std::shared_ptr<const message_expression>> jsonata_provider::compile(
 
 result<std::shared_ptr<const mapping_transform>> jsonata_provider::load_mapping(
     const config::mapping_ref& ref) const {
-  return make_error("mapping.unsupported",
-                    "mapping '" + ref.name + "': mapping files are not supported by this build yet");
+  auto m = mappings::mapping_file::load(ref.file);
+  if (!m) return make_error("mapping.load", "mapping '" + ref.name + "': " + mappings::to_string(m.error()));
+  return std::make_shared<file_mapping>(std::move(*m));
 }
 
 }  // namespace simpul::hub

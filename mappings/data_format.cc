@@ -1,0 +1,79 @@
+#include "mappings/data_format.h"
+
+#include "mappings/formats/csv_reader.h"
+#include "mappings/formats/csv_writer.h"
+#include "mappings/formats/json.h"
+#include "mappings/formats/xml.h"
+#include "mappings/jsonata/json.h"
+
+namespace simpul::mappings {
+
+std::expected<data_format::kind, std::string> parse_format_kind(std::string_view name) {
+  using k = data_format::kind;
+  if (name == "json") return k::json;
+  if (name == "xml") return k::xml;
+  if (name == "csv") return k::csv;
+  if (name == "text") return k::text;
+  return std::unexpected("unknown format '" + std::string(name) + "' (expected json, xml, csv or text)");
+}
+
+std::string_view content_type_of(data_format::kind k) {
+  switch (k) {
+    case data_format::kind::xml: return "application/xml";
+    case data_format::kind::csv: return "text/csv";
+    case data_format::kind::text: return "text/plain";
+    case data_format::kind::json: break;
+  }
+  return "application/json";
+}
+
+formats::format_result<jsonata::value> decode(std::string_view body, const data_format& format) {
+  switch (format.type) {
+    case data_format::kind::text: return jsonata::value::string(body);
+    case data_format::kind::xml: {
+      auto doc = formats::xml_to_json(body);
+      if (!doc) return std::unexpected(doc.error());
+      return jsonata::from_rapidjson(*doc);
+    }
+    case data_format::kind::csv: {
+      formats::csv_options opts;
+      opts.delimiter = format.delimiter;
+      opts.has_header = format.has_header;
+      opts.skip_rows = format.skip_rows;
+      auto doc = formats::read_csv(body, opts);
+      if (!doc) return std::unexpected(doc.error());
+      return jsonata::from_rapidjson(doc->rows);
+    }
+    case data_format::kind::json: break;
+  }
+  auto v = jsonata::parse_json(body);
+  if (!v) return formats::make_format_error("json.syntax", v.error());
+  return std::move(*v);
+}
+
+formats::format_result<std::string> encode(const jsonata::value& v, const data_format& format) {
+  std::string json;
+  if (format.type == data_format::kind::text && v.is_string()) return std::string(v.as_string());
+  jsonata::write_json(json, v);
+  if (format.type == data_format::kind::json || format.type == data_format::kind::text) return json;
+  // xml and csv writers work on RapidJSON: go through the JSON text once.
+  auto doc = formats::parse_json(json.empty() ? std::string_view("null") : std::string_view(json));
+  if (!doc) return std::unexpected(doc.error());
+  if (format.type == data_format::kind::xml) {
+    formats::xml_write_options opts;
+    opts.root_name = format.root;
+    return formats::json_to_xml(*doc, opts);
+  }
+  formats::csv_write_options opts;
+  opts.delimiter = format.delimiter == '\0' ? ',' : format.delimiter;
+  opts.header = format.has_header;
+  if (!doc->IsArray()) {  // one object is one row
+    rapidjson::Document rows(rapidjson::kArrayType);
+    rapidjson::Value item(*doc, rows.GetAllocator());
+    rows.PushBack(item, rows.GetAllocator());
+    return formats::write_csv(rows, opts);
+  }
+  return formats::write_csv(*doc, opts);
+}
+
+}  // namespace simpul::mappings

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "mappings/formats/format_error.h"
+#include "mappings/jsonata/value.h"
+
+namespace simpul::mappings {
+
+/// How a mapping reads its input or writes its output (the `input:` and
+/// `output:` blocks of a mapping file).
+struct data_format {
+  enum class kind { json, xml, csv, text };
+  kind type = kind::json;
+  char delimiter = '\0';   // csv: '\0' reads auto-detect, writes ','
+  bool has_header = true;  // csv
+  std::size_t skip_rows = 0;  // csv, reading
+  std::string root = "root";  // xml, writing: root element for non-single-key objects
+};
+
+/// "json" | "xml" | "csv" | "text", or nullopt-like failure.
+std::expected<data_format::kind, std::string> parse_format_kind(std::string_view name);
+
+/// MIME type written for a format ("application/json", "application/xml",
+/// "text/csv", "text/plain").
+std::string_view content_type_of(data_format::kind k);
+
+/// Body bytes -> JSONata value: json parsed, xml by the README convention,
+/// csv as an array of row objects, text as one string.
+formats::format_result<jsonata::value> decode(std::string_view body, const data_format& format);
+
+/// JSONata value -> body bytes in `format`. text writes a string as is and
+/// anything else as JSON. Undefined writes an empty body.
+formats::format_result<std::string> encode(const jsonata::value& v, const data_format& format);
+
+}  // namespace simpul::mappings
