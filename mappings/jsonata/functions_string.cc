@@ -77,23 +77,60 @@ value fn_substring_after(evaluator&, args_t& a, const value&, std::int64_t) {
   return at == std::string_view::npos ? v : value::string(s.substr(at + chars.size()));
 }
 
-value fn_uppercase(evaluator&, args_t& a, const value&, std::int64_t) {
-  const value& v = arg_at(a, 0);
-  if (v.is_undefined()) return {};
-  std::string s(v.as_string());
-  for (auto& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  return value::string(s);
+// Case mapping for the common alphabets (ASCII, Latin-1, Latin Extended-A,
+// Greek, Cyrillic); other code points are left as they are.
+std::uint32_t to_upper_cp(std::uint32_t c) {
+  if (c >= 'a' && c <= 'z') return c - 32;
+  if (c < 0x80) return c;
+  if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 0x20;
+  if (c == 0xFF) return 0x178;
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17F) {
+    bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if (odd_lower ? (c % 2 == 0) : (c % 2 == 1)) return c - 1;
+    return c;
+  }
+  if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 0x20;
+  if (c >= 0x430 && c <= 0x44F) return c - 0x20;
+  if (c >= 0x450 && c <= 0x45F) return c - 0x50;
+  return c;
 }
 
-value fn_lowercase(evaluator&, args_t& a, const value&, std::int64_t) {
-  const value& v = arg_at(a, 0);
-  if (v.is_undefined()) return {};
-  std::string s(v.as_string());
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return value::string(s);
+std::uint32_t to_lower_cp(std::uint32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
+  if (c == 0x178) return 0xFF;
+  if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17F) {
+    bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+    if (odd_lower ? (c % 2 == 1) : (c % 2 == 0)) return c + 1;
+    return c;
+  }
+  if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 0x20;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  return c;
 }
+
+value map_case(const value& v, std::uint32_t (*map)(std::uint32_t)) {
+  if (v.is_undefined()) return {};
+  std::string_view in = v.as_string();
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(map(c));
+      ++i;
+    } else {
+      append_utf8(out, map(decode_utf8(in, i)));
+    }
+  }
+  return value::string(out);
+}
+
+value fn_uppercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), to_upper_cp); }
+
+value fn_lowercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), to_lower_cp); }
 
 value fn_trim(evaluator&, args_t& a, const value&, std::int64_t) {
   const value& v = arg_at(a, 0);

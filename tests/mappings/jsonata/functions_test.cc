@@ -34,6 +34,8 @@ TEST(Functions, String) {
       {"$substringAfter('Hello World', ' ')", "\"World\""},
       {"$uppercase('Hello World')", "\"HELLO WORLD\""},
       {"$lowercase('Hello World')", "\"hello world\""},
+      {"$uppercase('jalan raya café čapek')", "\"JALAN RAYA CAFÉ ČAPEK\""},
+      {"$lowercase('ΑΒΓ ПРИВЕТ')", "\"αβγ привет\""},
       {"$trim(' Hello \\n World ')", "\"Hello World\""},
       {"$pad('foo', 5)", "\"foo  \""},
       {"$pad('foo', -5)", "\"  foo\""},
