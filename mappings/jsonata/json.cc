@@ -27,12 +27,16 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
     keys_.push_back(value::string({s, n}));
     return true;
   }
+  // Nesting is bounded so that recursive walks of a value stay within the stack.
+  static constexpr std::size_t max_nesting = 1000;
   bool StartObject() {
+    if (stack_.size() >= max_nesting) return false;
     stack_.push_back(value::new_object());
     return true;
   }
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() {
+    if (stack_.size() >= max_nesting) return false;
     stack_.push_back(value::new_array());
     return true;
   }
@@ -181,7 +185,8 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
-  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag>(is, b);
+  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag |
+                           rapidjson::kParseIterativeFlag>(is, b);
   code = ok.Code();
   if (ok.IsError()) {
     return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
