@@ -106,10 +106,6 @@ void write(std::string& out, const value& v, const json_style& style, int level)
         if (!first) out += ',';
         first = false;
         if (style.pretty) indent(out, level + 1);
-        if (item.is_function()) {
-          out += "null";
-          continue;
-        }
         write(out, item, style, level + 1);
       }
       if (style.pretty && !first) indent(out, level);
@@ -120,7 +116,7 @@ void write(std::string& out, const value& v, const json_style& style, int level)
       out += '{';
       bool first = true;
       for (const auto& [k, item] : v.obj().entries) {
-        if (item.is_undefined() || item.is_function()) continue;
+        if (item.is_undefined()) continue;
         if (!first) out += ',';
         first = false;
         if (style.pretty) indent(out, level + 1);
