@@ -22,6 +22,8 @@ packages=(
   nodejs
   # systemd-analyze verify for the shipped unit
   systemd
+  # tests/deploy: parse the compose/Kubernetes/Grafana files
+  python3 python3-yaml
 )
 
 missing=()

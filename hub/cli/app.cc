@@ -5,6 +5,10 @@
 #include <cstdio>
 #include <string>
 
+#include "hub/cli/connectors_command.h"
+#include "hub/cli/run_command.h"
+#include "hub/cli/validate_command.h"
+
 namespace simpul::cli {
 namespace {
 
@@ -14,6 +18,7 @@ constexpr std::string_view usage_text =
     "commands:\n"
     "  run -c FILE        run the hub\n"
     "  validate -c FILE   check a config and print every problem\n"
+    "  connectors         list connector types (--markdown: config reference)\n"
     "  eval EXPR          evaluate a JSONata expression\n"
     "  map -m MAPPING     apply a mapping file\n"
     "  test [PATH...]     run the examples of mapping files\n"
@@ -33,6 +38,9 @@ int run_app(std::span<const std::string_view> args) {
     return args.empty() ? 2 : 0;
   }
   auto cmd = args[0];
+  if (cmd == "run") return run_run(args.subspan(1));
+  if (cmd == "validate") return run_validate(args.subspan(1));
+  if (cmd == "connectors") return run_connectors(args.subspan(1));
   if (cmd == "version" || cmd == "--version") {
     print("simpul " SIMPUL_VERSION "\n");
     return 0;

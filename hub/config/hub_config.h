@@ -73,13 +73,16 @@ struct retry_policy {
   double multiplier = 2.0;
 };
 
+/// accept: store and acknowledge (HTTP 202), deliver later.
+/// request_reply: call the output now and answer with its response.
+enum class route_mode { accept, request_reply };
+
 struct route_config {
-  enum class mode { accept, request_reply };
   std::string name;
   std::string from;        ///< input connector name
   node_ptr from_options;   ///< per-route input options (spec().route_fields), defaults filled
   std::string when;        ///< JSONata condition on the incoming message; empty = all
-  route_config::mode mode = mode::accept;
+  route_mode mode = route_mode::accept;
   bool ordered = false;    ///< keep per-key order on delivery
   std::vector<step_config> steps;
   std::vector<target_config> to;

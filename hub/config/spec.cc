@@ -15,6 +15,7 @@ const char* to_string(field_type t) {
     case field_type::object: return "object";
     case field_type::object_list: return "list of objects";
     case field_type::any: return "any";
+    case field_type::host_port: return "host:port";
   }
   return "?";
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ enum class field_type {
   object,       ///< nested fields, described by `fields`
   object_list,  ///< list of objects, each described by `fields`
   any,          ///< free-form (validated by the component itself)
+  host_port,    ///< "host:port" to listen on or connect to ("127.0.0.1:8080", "[::1]:0")
 };
 
 const char* to_string(field_type t);
@@ -35,6 +37,7 @@ struct field_spec {
   std::vector<field_spec> fields;     ///< for object / object_list
   bool secret = false;                ///< must come from ${env:..}/${file:..}; never printed
   std::string example;
+  std::optional<double> min;          ///< integer / number: smallest allowed value
 };
 
 /// A self-describing component (a connector type, a step type).
@@ -43,6 +46,8 @@ struct component_spec {
   std::string summary;   ///< one line for docs and `simpul connectors`
   bool input = false;    ///< can be used in a route's `from`
   bool output = false;   ///< can be used in a route's `to`
+  bool request_reply = false;  ///< input can hold its caller for the answer
+                               ///< (a route's `mode: request_reply`)
   std::vector<field_spec> fields;        ///< connector-level config
   std::vector<field_spec> route_fields;  ///< per-route options in a route's `from:`
                                          ///< (e.g. http_server: path, methods, mode)

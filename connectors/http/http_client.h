@@ -1,0 +1,60 @@
+#pragma once
+
+#include <utility>  // Boost 1.74 asio needs it first in C++23 mode
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/connector.h"
+#include "connectors/http/curl_engine.h"
+
+namespace simpul::connectors {
+
+/// Immutable settings of one `http_client` output (shared by its sends).
+struct http_client_settings {
+  std::string url;
+  std::string method = "POST";
+  std::vector<std::pair<std::string, std::string>> headers;  ///< values may be secrets
+  std::chrono::milliseconds timeout{10'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  bool tls_verify = true;
+  std::string ca_file;
+  long max_connections = 8;
+  std::string content_type;  ///< overrides the message's when set
+  std::uint64_t max_response = 16 * 1024 * 1024;
+};
+
+/// The `http_client` output: one `send` is one HTTP request (no retries here;
+/// the hub retries). Requests run concurrently on a shared libcurl multi
+/// handle driven by Asio, reusing connections (up to `max_connections` per host).
+///
+/// Outcome: 2xx delivered (with the response, for request-reply routes);
+/// 408, 429, 5xx, connection errors and timeouts retryable (with the server's
+/// Retry-After); other statuses permanent.
+///
+/// Lifecycle: built by the factory, `start`, `send`..., `stop` (in-flight
+/// requests end as retryable "shutting down"). Owned by the hub. Threading:
+/// `send` from any thread; handlers run on the engine's strand.
+class http_client final : public output {
+ public:
+  http_client(std::shared_ptr<const http_client_settings> settings, context& ctx);
+  ~http_client() override;
+
+  result<void> start() override;
+  void stop_accepting() override {}
+  void stop() override;
+  bool ready() const override;
+  void send(message_ptr msg, config::node_ptr route_options, delivery_handler done) override;
+
+  /// Turns one finished exchange into the hub's delivery outcome.
+  static delivery_result classify(http::curl_response res);
+
+ private:
+  std::shared_ptr<const http_client_settings> settings_;
+  std::shared_ptr<http::curl_engine> engine_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace simpul::connectors

@@ -1,0 +1,235 @@
+#include "connectors/http/http_server.h"
+
+#include <algorithm>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "connectors/http/http_util.h"
+#include "monitoring/log.h"
+
+namespace simpul::connectors {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+const monitoring::logger log{"http_server"};
+
+bool is_hop_by_hop(std::string_view name) {
+  static constexpr std::string_view names[] = {
+      "connection", "keep-alive", "transfer-encoding", "content-length",
+      "upgrade",    "te",         "trailer",           "proxy-connection"};
+  return std::any_of(std::begin(names), std::end(names),
+                     [&](std::string_view n) { return boost::beast::iequals(n, name); });
+}
+
+std::string accepted_body(std::string_view id) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("id");
+  w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string remote_text(const boost::asio::ip::tcp::endpoint& ep) {
+  auto addr = ep.address();
+  auto host = addr.to_string();
+  if (addr.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+/// What every request handler shares: immutable after `start`.
+struct http_server::shared_state {
+  std::vector<route_entry> routes;
+  std::string name;
+  std::function<void(message_ptr, error)> dead_letter;
+
+  const route_entry* match(std::string_view path) const {
+    const route_entry* best = nullptr;
+    for (const auto& r : routes) {
+      if (!r.prefix && r.path == path) return &r;
+      if (r.prefix && path.starts_with(r.path) && (!best || r.path.size() > best->path.size())) {
+        best = &r;
+      }
+    }
+    return best;
+  }
+
+  void handle(http::request_ptr req, http::responder answer) const;
+  message_ptr to_message(http::inbound_request& req, std::string id, std::string_view path,
+                         std::string_view query, std::string route) const;
+};
+
+namespace {
+
+http::response to_response(const ingest_result& r, const std::string& id, unsigned version) {
+  using status = ingest_result::status;
+  http::response res{bhttp::status::accepted, version};
+  switch (r.state) {
+    case status::accepted:
+      res.result(r.http_status >= 200 && r.http_status < 300 ? r.http_status : 202);
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = accepted_body(id);
+      break;
+    case status::replied:
+      res.result(r.http_status > 0 ? r.http_status : 200);
+      for (const auto& [k, v] : r.reply_headers.entries()) {
+        if (!is_hop_by_hop(k)) res.insert(k, v);
+      }
+      if (!r.reply_content_type.empty()) {
+        res.set(bhttp::field::content_type, r.reply_content_type);
+      }
+      res.body() = r.reply_body;
+      break;
+    case status::rejected:
+      return http::make_json_error(r.http_status >= 400 ? r.http_status : 400,
+                                   r.error_code.empty() ? "rejected" : r.error_code, r.reason, id,
+                                   version, true);
+    case status::unavailable: {
+      auto code = r.http_status == 429 || r.http_status == 503 ? r.http_status : 503;
+      res =
+          http::make_json_error(code, r.error_code.empty() ? "unavailable" : r.error_code,
+                                r.reason.empty() ? "try again later" : r.reason, id, version, true);
+      res.set(bhttp::field::retry_after,
+              std::to_string(std::max<long long>(1, r.retry_after.count())));
+      break;
+    }
+  }
+  res.set("X-Request-Id", id);
+  return res;
+}
+
+}  // namespace
+
+message_ptr http_server::shared_state::to_message(http::inbound_request& req, std::string id,
+                                                  std::string_view path, std::string_view query,
+                                                  std::string route) const {
+  auto msg = std::make_shared<message>();
+  msg->id = std::move(id);
+  msg->route = std::move(route);
+  msg->source = name;
+  msg->received_at = std::chrono::system_clock::now();
+  for (const auto& f : req.msg) {
+    if (!is_hop_by_hop(f.name_string())) {
+      msg->headers.add(std::string(f.name_string()), std::string(f.value()));
+    }
+  }
+  msg->content_type = std::string(req.msg[bhttp::field::content_type]);
+  auto traced = http::trace_id_from_traceparent(req.msg["traceparent"]);
+  msg->trace_id = traced ? std::move(*traced) : make_trace_id();
+  msg->attributes = {{"path", std::string(path)},
+                     {"method", std::string(req.msg.method_string())},
+                     {"query", std::string(query)},
+                     {"remote", remote_text(req.remote)}};
+  msg->body = std::move(req.msg.body());
+  return msg;
+}
+
+void http_server::shared_state::handle(http::request_ptr req, http::responder answer) const {
+  std::string_view target = req->msg.target();
+  auto qmark = target.find('?');
+  auto path = target.substr(0, qmark);
+  auto query = qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+  auto id = make_message_id();
+  auto version = req->msg.version();
+
+  const route_entry* r = match(path);
+  if (!r) {
+    auto msg = to_message(*req, id, path, query, {});
+    log.debug("no route for path", monitoring::logger::ctx{{}, id, {}});
+    if (dead_letter) {
+      dead_letter(msg, error{"http.no_route", "no route for " + std::string(path)});
+    }
+    answer.send(
+        http::make_json_error(404, "http.no_route", "no route for this path", id, version, true));
+    return;
+  }
+  auto method = req->msg.method_string();
+  if (std::find(r->methods.begin(), r->methods.end(), method) == r->methods.end()) {
+    std::string allow;
+    for (const auto& m : r->methods) allow += (allow.empty() ? "" : ", ") + m;
+    auto res =
+        http::make_json_error(405, "http.method_not_allowed",
+                              std::string(method) + " is not allowed here", id, version, true);
+    res.set(bhttp::field::allow, allow);
+    answer.send(std::move(res));
+    return;
+  }
+  auto msg = to_message(*req, id, path, query, r->route);
+  log.debug("request", monitoring::logger::ctx{r->route, id, msg->trace_id});
+  r->sink->submit(std::move(msg), [answer, id, version](ingest_result result) {
+    answer.send(to_response(result, id, version));
+  });
+}
+
+http_server::http_server(http::listener_options opts, context& ctx)
+    : io_(ctx.io), opts_(std::move(opts)), name_(ctx.name), dead_letter_(ctx.dead_letter) {}
+
+http_server::~http_server() {
+  if (listener_) listener_->stop();
+}
+
+result<void> http_server::bind(route_binding binding) {
+  if (state_)
+    return make_error("http_server.bind_after_start", "routes must be bound before start");
+  if (!binding.sink)
+    return make_error("http_server.no_sink", "route '" + binding.route + "' has no ingress");
+  route_entry e;
+  e.route = binding.route;
+  e.sink = std::move(binding.sink);
+  const config::node empty;
+  const config::node& o = binding.options ? *binding.options : empty;
+  e.path = o.get_string("path");
+  if (e.path.empty() || e.path.front() != '/') {
+    return make_error("http_server.bad_path", "route '" + e.route + "': path must start with '/'");
+  }
+  if (e.path.back() == '*') {
+    e.prefix = true;
+    e.path.pop_back();
+  }
+  e.methods = o.get_strings("methods");
+  if (!o.find("methods")) e.methods = {"POST"};
+  for (auto& m : e.methods) {
+    std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::toupper(c); });
+  }
+  for (const auto& other : routes_) {
+    if (other.path == e.path && other.prefix == e.prefix) {
+      return make_error("http_server.duplicate_path", "routes '" + other.route + "' and '" +
+                                                          e.route + "' both use path " + e.path +
+                                                          (e.prefix ? "*" : ""));
+    }
+  }
+  routes_.push_back(std::move(e));
+  return {};
+}
+
+result<void> http_server::start() {
+  auto state = std::make_shared<shared_state>();
+  state->routes = routes_;
+  state->name = name_;
+  state->dead_letter = dead_letter_;
+  state_ = state;
+  listener_ =
+      http::listener::create(io_, opts_, [state](http::request_ptr req, http::responder answer) {
+        state->handle(std::move(req), std::move(answer));
+      });
+  return listener_->start();
+}
+
+void http_server::stop_accepting() {
+  if (listener_) listener_->stop_accepting();
+}
+
+void http_server::stop() {
+  if (listener_) listener_->stop();
+}
+
+bool http_server::ready() const { return listener_ && listener_->listening(); }
+
+std::uint16_t http_server::port() const { return listener_ ? listener_->port() : 0; }
+
+}  // namespace simpul::connectors

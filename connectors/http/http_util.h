@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "connectors/http/responder.h"
+#include "hub/error.h"
+
+namespace simpul::http {
+
+/// `{"error":{"code":..,"message":..},"id":..}` (id omitted when empty).
+std::string json_error_body(std::string_view code, std::string_view message,
+                            std::string_view id = {});
+
+/// A JSON error response with `X-Request-Id` and `Content-Type` set.
+response make_json_error(unsigned status, std::string_view code, std::string_view message,
+                         std::string_view request_id, unsigned version = 11,
+                         bool keep_alive = false);
+
+/// The trace id of a W3C `traceparent` header (`00-<32 hex>-<16 hex>-<2 hex>`),
+/// or nothing when absent or malformed (all-zero ids are invalid).
+std::optional<std::string> trace_id_from_traceparent(std::string_view header);
+
+/// A `traceparent` value for an outgoing request carrying `trace_id`, with a
+/// fresh span id. A malformed trace id is replaced by a new one.
+std::string make_traceparent(std::string_view trace_id);
+
+/// `host:port` (IPv6 as `[::1]:8080`); port may be 0.
+struct host_port {
+  std::string host;
+  std::uint16_t port = 0;
+};
+result<host_port> parse_host_port(std::string_view text);
+
+/// `Retry-After` as delay-seconds or an HTTP-date, relative to `now`.
+/// Nothing when unparseable; a date in the past gives 0.
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now);
+
+}  // namespace simpul::http

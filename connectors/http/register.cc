@@ -1,0 +1,205 @@
+#include "connectors/http/register.h"
+
+#include <curl/curl.h>
+
+#include "connectors/http/config_reader.h"
+#include "connectors/http/http_client.h"
+#include "connectors/http/http_server.h"
+#include "connectors/http/http_util.h"
+#include "connectors/registry.h"
+
+namespace simpul::connectors {
+namespace {
+
+using config::field_spec;
+using config::field_type;
+using problems = std::vector<std::pair<config::mark, std::string>>;
+
+field_spec field(std::string name, field_type type, std::string doc, std::string def,
+                 std::string example) {
+  field_spec f;
+  f.name = std::move(name);
+  f.type = type;
+  f.doc = std::move(doc);
+  f.default_value = std::move(def);
+  f.example = std::move(example);
+  return f;
+}
+
+field_spec required(field_spec f) {
+  f.required = true;
+  return f;
+}
+
+field_spec one_of(field_spec f, std::vector<std::string> allowed) {
+  f.allowed = std::move(allowed);
+  return f;
+}
+
+config::mark where_of(const config::node& n, std::string_view key) {
+  const config::node* f = n.find(key);
+  return f ? f->where() : n.where();
+}
+
+void require_at_least_one(const config_reader& r, const config::node& n, std::string_view key,
+                          problems& out) {
+  if (r.integer(key) < 1) out.emplace_back(where_of(n, key), "must be at least 1");
+}
+
+config::component_spec server_spec() {
+  config::component_spec s;
+  s.type = "http_server";
+  s.summary = "HTTP/1.1 endpoint: each request to a bound path becomes a message";
+  s.input = true;
+  s.request_reply = true;  // the caller can wait for the output's answer
+  s.fields = {
+      field("listen", field_type::host_port,
+            "Address and port to listen on (host:port, IPv6 as [addr]:port; port 0 picks a free "
+            "one).",
+            "127.0.0.1:8080", "0.0.0.0:8080"),
+      field("max_body", field_type::size, "Largest request body accepted; larger requests get 413.",
+            "1MiB", "4MiB"),
+      field("max_header", field_type::size,
+            "Largest request head (request line and headers); larger get 431.", "16KiB", "32KiB"),
+      field(
+          "header_timeout", field_type::duration,
+          "Time allowed to receive a request's headers once it started (slow clients are closed).",
+          "10s", "5s"),
+      field("read_timeout", field_type::duration,
+            "Time allowed to receive a request body, and to write a response.", "30s", "60s"),
+      field("idle_timeout", field_type::duration,
+            "How long a keep-alive connection may wait for its next request.", "60s", "120s"),
+      field("max_connections", field_type::integer,
+            "Open connections at most; at the limit new connections wait in the backlog.", "1024",
+            "4096"),
+  };
+  s.route_fields = {
+      required(field("path", field_type::string,
+                     "Request path this route takes (exact; a trailing '*' matches the prefix).",
+                     {}, "/api/v1/lapor")),
+      field("methods", field_type::string_list,
+            "Accepted HTTP methods; others get 405 with an Allow header.", "[POST]", "[POST, PUT]"),
+  };
+  return s;
+}
+
+config::component_spec client_spec() {
+  config::component_spec s;
+  s.type = "http_client";
+  s.summary = "Delivers each message as one HTTP request (libcurl, connection reuse)";
+  s.output = true;
+  s.fields = {
+      required(field("url", field_type::string, "Target URL (http or https).", {},
+                     "https://api.example.go.id/v1/laporan")),
+      one_of(field("method", field_type::string, "HTTP method.", "POST", {}),
+             {"POST", "PUT", "PATCH", "DELETE", "GET"}),
+      field(
+          "headers", field_type::string_map,
+          "Extra request headers; values may come from ${env:..}/${file:..} and are never logged.",
+          {}, "{Authorization: \"Bearer ${env:SATU_DATA_TOKEN}\"}"),
+      field("timeout", field_type::duration,
+            "Whole-request deadline; on expiry the attempt is retryable.", "10s", "30s"),
+      field("connect_timeout", field_type::duration,
+            "Deadline for establishing the connection (TCP and TLS).", "5s", "2s"),
+      field("tls_verify", field_type::boolean,
+            "Verify the server certificate and host name (https).", "true", {}),
+      field("ca_file", field_type::string,
+            "PEM file of CA certificates to trust instead of the system store.", {},
+            "/etc/simpul/ca/pusat.pem"),
+      field("max_connections", field_type::integer,
+            "Connections per host at most (kept open and reused); more requests queue.", "8", "32"),
+      field("content_type", field_type::string,
+            "Content-Type to send instead of the message's own.", {}, "application/json"),
+      field("max_response", field_type::size,
+            "Largest response body read; a larger one fails the attempt permanently.", "16MiB",
+            "64MiB"),
+  };
+  s.output_fields = {
+      field("path", field_type::string, "Appended to the connector's url for this route.", {},
+            "/laporan/masuk"),
+  };
+  return s;
+}
+
+class http_server_factory final : public connector_factory {
+ public:
+  const config::component_spec& spec() const override { return spec_; }
+
+  problems check(const config::node& n) const override {
+    problems out;
+    config_reader r(n, spec_.fields);
+    if (auto hp = http::parse_host_port(r.string("listen")); !hp) {
+      out.emplace_back(where_of(n, "listen"), hp.error().message);
+    }
+    require_at_least_one(r, n, "max_connections", out);
+    if (r.size("max_body") == 0) out.emplace_back(where_of(n, "max_body"), "must be above 0");
+    return out;
+  }
+
+  result<input_ptr> make_input(config::node_ptr n, context& ctx) const override {
+    config_reader r(*n, spec_.fields);
+    auto hp = http::parse_host_port(r.string("listen"));
+    if (!hp) return std::unexpected(hp.error());
+    http::listener_options o;
+    o.host = hp->host;
+    o.port = hp->port;
+    o.body_limit = r.size("max_body");
+    o.header_limit = static_cast<std::uint32_t>(r.size("max_header"));
+    o.header_timeout = r.duration("header_timeout");
+    o.read_timeout = r.duration("read_timeout");
+    o.idle_timeout = r.duration("idle_timeout");
+    o.max_connections =
+        static_cast<std::size_t>(std::max<std::int64_t>(1, r.integer("max_connections")));
+    return std::make_unique<http_server>(std::move(o), ctx);
+  }
+
+ private:
+  config::component_spec spec_ = server_spec();
+};
+
+class http_client_factory final : public connector_factory {
+ public:
+  const config::component_spec& spec() const override { return spec_; }
+
+  problems check(const config::node& n) const override {
+    problems out;
+    config_reader r(n, spec_.fields);
+    auto url = r.string("url");
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      out.emplace_back(where_of(n, "url"), "must start with http:// or https://");
+    }
+    if (r.duration("timeout").count() <= 0)
+      out.emplace_back(where_of(n, "timeout"), "must be above 0");
+    require_at_least_one(r, n, "max_connections", out);
+    return out;
+  }
+
+  result<output_ptr> make_output(config::node_ptr n, context& ctx) const override {
+    config_reader r(*n, spec_.fields);
+    auto s = std::make_shared<http_client_settings>();
+    s->url = r.string("url");
+    s->method = r.string("method");
+    s->headers = r.string_map("headers");
+    s->timeout = r.duration("timeout");
+    s->connect_timeout = r.duration("connect_timeout");
+    s->tls_verify = r.boolean("tls_verify");
+    s->ca_file = r.string("ca_file");
+    s->max_connections = static_cast<long>(std::max<std::int64_t>(1, r.integer("max_connections")));
+    s->content_type = r.string("content_type");
+    s->max_response = r.size("max_response");
+    return std::make_unique<http_client>(std::move(s), ctx);
+  }
+
+ private:
+  config::component_spec spec_ = client_spec();
+};
+
+}  // namespace
+
+void register_http(registry& reg) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)reg.add(std::make_unique<http_server_factory>());
+  (void)reg.add(std::make_unique<http_client_factory>());
+}
+
+}  // namespace simpul::connectors

@@ -1,0 +1,259 @@
+#include "connectors/http/session.h"
+
+#include <algorithm>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "connectors/http/http_util.h"
+#include "hub/message.h"
+
+namespace simpul::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using beast::error_code;
+
+namespace {
+
+// Plain TCP: half-close so the client reads the whole response before EOF.
+void shutdown_stream(beast::tcp_stream& s) {
+  error_code ec;
+  s.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace
+
+template <class Stream>
+basic_session<Stream>::basic_session(Stream stream, net::ip::tcp::endpoint remote,
+                                     std::shared_ptr<const session_config> cfg,
+                                     std::function<void()> on_closed)
+    : stream_(std::move(stream)),
+      remote_(std::move(remote)),
+      cfg_(std::move(cfg)),
+      on_closed_(std::move(on_closed)) {}
+
+template <class Stream>
+basic_session<Stream>::~basic_session() {
+  if (on_closed_) on_closed_();
+}
+
+template <class Stream>
+std::shared_ptr<basic_session<Stream>> basic_session<Stream>::self() {
+  return std::static_pointer_cast<basic_session>(shared_from_this());
+}
+
+template <class Stream>
+void basic_session<Stream>::run() {
+  net::dispatch(stream_.get_executor(), [s = self()] { s->read_next(); });
+}
+
+template <class Stream>
+void basic_session<Stream>::drain() {
+  net::post(stream_.get_executor(), [s = self()] {
+    s->draining_ = true;
+    if (s->phase_ == phase::idle) s->close_now();  // waiting for a next request that must not come
+  });
+}
+
+template <class Stream>
+void basic_session<Stream>::close() {
+  net::post(stream_.get_executor(), [s = self()] { s->close_now(); });
+}
+
+template <class Stream>
+void basic_session<Stream>::read_next() {
+  if (phase_ == phase::closed) return;
+  if (first_ || buffer_.size() > 0) {
+    read_header();
+    return;
+  }
+  if (draining_) {
+    shutdown();
+    return;
+  }
+  // Keep-alive: wait for the first byte of the next request under the idle
+  // deadline; the header deadline starts once it arrives.
+  phase_ = phase::idle;
+  lowest().expires_after(cfg_->idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [s = self()](error_code ec, std::size_t n) { s->on_idle_read(ec, n); });
+}
+
+template <class Stream>
+void basic_session<Stream>::on_idle_read(error_code ec, std::size_t n) {
+  buffer_.commit(n);
+  if (ec) {
+    close_now();
+    return;
+  }
+  read_header();
+}
+
+template <class Stream>
+void basic_session<Stream>::read_header() {
+  phase_ = phase::reading;
+  parser_.emplace();
+  parser_->header_limit(cfg_->header_limit);
+  parser_->body_limit(cfg_->body_limit);
+  lowest().expires_after(cfg_->header_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [s = self()](error_code ec, std::size_t) { s->on_header(ec); });
+}
+
+template <class Stream>
+void basic_session<Stream>::on_header(error_code ec) {
+  if (ec) {
+    on_read_error(ec);
+    return;
+  }
+  const auto& req = parser_->get();
+  auto expect = req[bhttp::field::expect];
+  if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
+    // The client waits for a go-ahead before sending the body (curl does so
+    // for large bodies); the size was already checked against the limit.
+    auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                     req.version());
+    lowest().expires_after(cfg_->read_timeout);
+    bhttp::async_write(stream_, *cont, [s = self(), cont](error_code wec, std::size_t) {
+      if (wec) {
+        s->close_now();
+        return;
+      }
+      s->read_body();
+    });
+    return;
+  }
+  read_body();
+}
+
+template <class Stream>
+void basic_session<Stream>::read_body() {
+  if (parser_->is_done()) {
+    on_body({});
+    return;
+  }
+  lowest().expires_after(cfg_->read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [s = self()](error_code ec, std::size_t) { s->on_body(ec); });
+}
+
+template <class Stream>
+void basic_session<Stream>::on_body(error_code ec) {
+  if (ec) {
+    on_read_error(ec);
+    return;
+  }
+  first_ = false;
+  phase_ = phase::handling;
+  // The handler (and the route behind it) owns the deadline from here on.
+  lowest().expires_never();
+  auto req = std::make_shared<inbound_request>();
+  req->msg = parser_->release();
+  req->remote = remote_;
+  parser_.reset();
+  request_keep_alive_ = req->msg.keep_alive();
+  request_version_ = req->msg.version();
+  auto executor = stream_.get_executor();
+  responder answer([s = self(), executor](response res) {
+    net::post(executor, [s, res = std::move(res)]() mutable { s->write(std::move(res)); });
+  });
+  cfg_->handler(std::move(req), std::move(answer));
+}
+
+template <class Stream>
+void basic_session<Stream>::on_read_error(error_code ec) {
+  // Limits and malformed requests get an answer; the connection cannot be
+  // resynchronised afterwards, so it closes. Timeouts, EOF and resets close.
+  if (ec == bhttp::error::body_limit) {
+    request_keep_alive_ = false;
+    write(make_json_error(413, "http.body_too_large",
+                          "request body exceeds " + std::to_string(cfg_->body_limit) + " bytes",
+                          make_message_id()));
+    return;
+  }
+  if (ec == bhttp::error::header_limit) {
+    request_keep_alive_ = false;
+    write(make_json_error(431, "http.headers_too_large",
+                          "request headers exceed " + std::to_string(cfg_->header_limit) + " bytes",
+                          make_message_id()));
+    return;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    request_keep_alive_ = false;
+    write(make_json_error(400, "http.bad_request", "malformed HTTP request: " + ec.message(),
+                          make_message_id()));
+    return;
+  }
+  close_now();
+}
+
+template <class Stream>
+void basic_session<Stream>::write(response res) {
+  if (phase_ != phase::reading && phase_ != phase::handling) return;  // closed, or answered
+  phase_ = phase::writing;
+  res.version(request_version_);
+  bool keep = request_keep_alive_ && !draining_ && res.keep_alive();
+  res.keep_alive(keep);
+  res.prepare_payload();
+  out_ = std::make_shared<response>(std::move(res));
+  lowest().expires_after(cfg_->read_timeout);
+  bhttp::async_write(stream_, *out_,
+                     [s = self(), keep](error_code ec, std::size_t) { s->on_write(ec, keep); });
+}
+
+template <class Stream>
+void basic_session<Stream>::on_write(error_code ec, bool keep_alive) {
+  out_.reset();
+  if (ec) {
+    close_now();
+    return;
+  }
+  if (!keep_alive) {
+    shutdown();
+    return;
+  }
+  phase_ = phase::idle;
+  read_next();
+}
+
+template <class Stream>
+void basic_session<Stream>::shutdown() {
+  // Lingering close: after our FIN, read and discard what the client still
+  // sends (e.g. the rest of a body over the limit) until its FIN or a short
+  // deadline. Closing with unread data would send RST and could destroy the
+  // response before the client read it.
+  shutdown_stream(stream_);
+  phase_ = phase::lingering;
+  lowest().expires_after(std::min(cfg_->read_timeout, std::chrono::milliseconds(2000)));
+  linger();
+}
+
+template <class Stream>
+void basic_session<Stream>::linger() {
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(16 * 1024), [s = self()](error_code ec, std::size_t) {
+    if (ec || s->phase_ == phase::closed) {
+      s->close_now();
+      return;
+    }
+    s->linger();
+  });
+}
+
+template <class Stream>
+void basic_session<Stream>::close_now() {
+  if (phase_ == phase::closed) return;
+  phase_ = phase::closed;
+  error_code ec;
+  lowest().socket().close(ec);
+}
+
+template class basic_session<beast::tcp_stream>;
+
+}  // namespace simpul::http

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <utility>  // Boost 1.74 asio needs it first in C++23 mode
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "connectors/http/responder.h"
+
+namespace simpul::http {
+
+/// Limits and deadlines every session of one listener shares (immutable).
+struct session_config {
+  std::uint32_t header_limit = 16 * 1024;
+  std::uint64_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds header_timeout{
+      10'000};  ///< from first byte (or accept) to end of headers
+  std::chrono::milliseconds read_timeout{30'000};  ///< body read, and each response write
+  std::chrono::milliseconds idle_timeout{60'000};  ///< keep-alive wait for the next request
+  request_handler handler;
+};
+
+/// The non-template face of a session, so the listener can track sessions of
+/// any stream type. Both calls are thread-safe (they post to the strand).
+class session_base : public std::enable_shared_from_this<session_base> {
+ public:
+  virtual ~session_base() = default;
+  /// Stop keep-alive: close when idle, else after the current response.
+  virtual void drain() = 0;
+  /// Close the connection now; a late answer is dropped.
+  virtual void close() = 0;
+};
+
+/// One HTTP/1.1 connection (Beast async server style).
+///
+/// Lifecycle: created by the listener per accepted socket and kept alive only
+/// by its pending handlers (and by responders not yet answered); `on_closed`
+/// runs from the destructor. Threading: everything runs on the stream's
+/// executor, a strand made for this connection. No pipelining: one request is
+/// read, handed to the handler, answered, then the next is read.
+///
+/// `Stream` is `beast::tcp_stream` today; TLS adds `ssl_stream<tcp_stream>`
+/// (a handshake in `run`, `async_shutdown` in `shutdown`), nothing else.
+template <class Stream>
+class basic_session : public session_base {
+ public:
+  basic_session(Stream stream, boost::asio::ip::tcp::endpoint remote,
+                std::shared_ptr<const session_config> cfg, std::function<void()> on_closed);
+  ~basic_session() override;
+
+  void run();
+  void drain() override;
+  void close() override;
+
+ private:
+  enum class phase { idle, reading, handling, writing, lingering, closed };
+
+  std::shared_ptr<basic_session> self();
+  void read_next();
+  void on_idle_read(boost::beast::error_code ec, std::size_t n);
+  void read_header();
+  void on_header(boost::beast::error_code ec);
+  void read_body();
+  void on_body(boost::beast::error_code ec);
+  void on_read_error(boost::beast::error_code ec);
+  void write(response res);
+  void on_write(boost::beast::error_code ec, bool keep_alive);
+  void shutdown();
+  void linger();
+  void close_now();
+  auto& lowest() { return boost::beast::get_lowest_layer(stream_); }
+
+  Stream stream_;
+  boost::asio::ip::tcp::endpoint remote_;
+  std::shared_ptr<const session_config> cfg_;
+  std::function<void()> on_closed_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<response> out_;  ///< the response being written
+  phase phase_ = phase::idle;
+  bool first_ = true;
+  bool draining_ = false;
+  bool request_keep_alive_ = true;
+  unsigned request_version_ = 11;
+};
+
+using plain_session = basic_session<boost::beast::tcp_stream>;
+
+}  // namespace simpul::http

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hub/message.h"
+
+namespace simpul::monitoring {
+class catalogue;
+}
+
+namespace simpul::hub {
+
+class hub;
+
+/// The admin endpoints, independent of the transport that carries them
+/// (the admin listener adapts HTTP requests to `handle`).
+///   GET  /metrics        Prometheus text format
+///   GET  /healthz        the process is alive
+///   GET  /readyz         503 until every connector works, and while draining
+///   GET  /admin/routes   routes and connectors with their state
+/// `/admin/*` needs `Authorization: Bearer <admin token>`; the health
+/// endpoints too unless `open_health` is set.
+///
+/// Threading: `handle` may run on any io thread concurrently; it reads the
+/// hub through its thread-safe accessors. The hub pointer is swapped on reload
+/// from the main thread via `set_hub` (guarded).
+class admin_api {
+ public:
+  struct request {
+    std::string_view method;
+    std::string_view target;  ///< path and query
+    std::string_view authorization;
+    std::string_view body;
+  };
+  struct response {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    simpul::headers headers;
+  };
+
+  admin_api(monitoring::catalogue& metrics, std::string token, bool open_health);
+
+  void set_hub(std::shared_ptr<hub> h);
+  response handle(const request& req) const;
+
+ private:
+  bool authorized(std::string_view authorization) const;
+  response metrics() const;
+  response ready() const;
+  response routes() const;
+  std::shared_ptr<hub> current() const;
+
+  monitoring::catalogue& metrics_;
+  std::string token_;
+  bool open_health_;
+  mutable std::mutex mu_;
+  std::shared_ptr<hub> hub_;
+};
+
+}  // namespace simpul::hub

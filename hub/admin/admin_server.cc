@@ -1,0 +1,41 @@
+#include "hub/admin/admin_server.h"
+
+#include <boost/beast/http/field.hpp>
+
+namespace simpul::hub {
+
+namespace beast_http = boost::beast::http;
+
+admin_server::admin_server(boost::asio::io_context& io, const config::admin_settings& settings,
+                           std::shared_ptr<admin_api> api)
+    : api_(std::move(api)) {
+  http::listener_options opts;
+  opts.host = settings.host;
+  opts.port = settings.port;
+  opts.body_limit = 64 * 1024;  // admin requests are small
+  opts.max_connections = 64;
+  listener_ = http::listener::create(
+      io, opts, [api = api_](http::request_ptr req, http::responder respond) {
+        const auto& m = req->msg;
+        admin_api::request ar;
+        ar.method = m.method_string();
+        ar.target = m.target();
+        ar.authorization = m[beast_http::field::authorization];
+        ar.body = m.body();
+        auto r = api->handle(ar);
+        http::response res{static_cast<beast_http::status>(r.status), m.version()};
+        res.set(beast_http::field::content_type, r.content_type);
+        res.set(beast_http::field::cache_control, "no-store");
+        for (const auto& [k, v] : r.headers.entries()) res.set(k, v);
+        res.keep_alive(m.keep_alive());
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+        respond.send(std::move(res));
+      });
+}
+
+result<void> admin_server::start() { return listener_->start(); }
+
+void admin_server::stop() { listener_->stop(); }
+
+}  // namespace simpul::hub

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <utility>
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "connectors/http/listener.h"
+#include "hub/admin/admin_api.h"
+#include "hub/config/hub_config.h"
+
+namespace simpul::hub {
+
+/// The admin listener: serves `admin_api` over HTTP on `hub.admin.listen`.
+/// Lifecycle: `start` before the hub starts (so /healthz answers during
+/// start-up) and `stop` after the hub stopped (so /readyz reports draining).
+/// Threading: requests are handled on the listener's session strands.
+class admin_server {
+ public:
+  admin_server(boost::asio::io_context& io, const config::admin_settings& settings,
+               std::shared_ptr<admin_api> api);
+  result<void> start();
+  std::uint16_t port() const { return listener_->port(); }
+  void stop();
+
+ private:
+  std::shared_ptr<admin_api> api_;
+  std::shared_ptr<http::listener> listener_;
+};
+
+}  // namespace simpul::hub

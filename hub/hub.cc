@@ -1,0 +1,234 @@
+#include "hub/hub.h"
+
+#include <filesystem>
+
+#include "hub/delivery/memory_store.h"
+#include "hub/route/steps.h"
+#include "monitoring/log.h"
+
+namespace simpul::hub {
+namespace {
+
+const monitoring::logger& log() {
+  static const monitoring::logger l("hub");
+  return l;
+}
+
+bool used_as_input(const config::hub_config& c, const std::string& name) {
+  for (const auto& r : c.routes) {
+    if (r.from == name) return true;
+  }
+  return false;
+}
+
+bool used_as_output(const config::hub_config& c, const std::string& name) {
+  for (const auto& r : c.routes) {
+    for (const auto& t : r.to) {
+      if (t.connector == name) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+hub::hub(std::shared_ptr<const config::hub_config> cfg, services s)
+    : cfg_(std::move(cfg)), svc_(s) {}
+
+result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config> cfg,
+                                        services s) {
+  std::unique_ptr<hub> h(new hub(std::move(cfg), s));
+  std::error_code ec;
+  std::filesystem::create_directories(h->cfg_->hub.data_dir, ec);
+  if (ec) {
+    return make_error("hub.data_dir", "cannot create data directory " +
+                                          h->cfg_->hub.data_dir.string() + ": " + ec.message());
+  }
+  // TODO(simpul): the durable DLQ store replaces this when the spool lands.
+  h->dlq_ = std::make_shared<memory_dead_letters>();
+  if (auto r = h->build_connectors(); !r) return std::unexpected(r.error());
+  if (auto r = h->build_routes(); !r) return std::unexpected(r.error());
+  return h;
+}
+
+result<void> hub::build_connectors() {
+  for (const auto& cc : cfg_->connectors) {
+    const auto* factory = svc_.registry.find(cc.type);
+    if (!factory) return make_error("hub.connector", "unknown connector type " + cc.type);
+    auto dlq = dlq_;
+    auto ctx = std::make_unique<connectors::context>(connectors::context{
+        svc_.io, cc.name, cfg_->hub.data_dir, svc_.metrics.registry_ptr(),
+        [dlq, name = cc.name](message_ptr msg, error e) {
+          dead_letter letter;
+          letter.msg = std::move(msg);
+          letter.connector = name;
+          letter.reason_code = e.code;
+          letter.reason = e.message;
+          letter.first_failure = std::chrono::system_clock::now();
+          dlq->add(std::move(letter), [](result<void>) {});
+        }});
+    if (used_as_input(*cfg_, cc.name)) {
+      auto in = factory->make_input(cc.settings, *ctx);
+      if (!in) return make_error(in.error().code, "connector '" + cc.name + "': " + in.error().message);
+      inputs_.emplace(cc.name, std::move(*in));
+    }
+    if (used_as_output(*cfg_, cc.name)) {
+      auto out = factory->make_output(cc.settings, *ctx);
+      if (!out) return make_error(out.error().code, "connector '" + cc.name + "': " + out.error().message);
+      outputs_.emplace(cc.name, std::move(*out));
+      breakers_.emplace(cc.name, std::make_shared<circuit_breaker>(5, std::chrono::seconds(5)));
+    }
+    contexts_.emplace(cc.name, std::move(ctx));
+  }
+  return {};
+}
+
+result<void> hub::build_routes() {
+  for (const auto& rc : cfg_->routes) {
+    auto r = build_route(rc);
+    if (!r) return make_error(r.error().code, "route '" + rc.name + "': " + r.error().message);
+    auto in = inputs_.find(rc.from);
+    if (in == inputs_.end()) return make_error("hub.route", "route '" + rc.name + "': no input " + rc.from);
+    if (auto b = in->second->bind({rc.name, rc.from_options, *r}); !b) {
+      return make_error(b.error().code, "route '" + rc.name + "': " + b.error().message);
+    }
+    routes_.push_back(std::move(*r));
+  }
+  return {};
+}
+
+result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) {
+  auto compile = [&](const std::string& text) -> result<std::shared_ptr<const message_expression>> {
+    if (!svc_.expressions) {
+      return make_error("hub.no_engine", "conditions and mappings need the mapping engine");
+    }
+    return svc_.expressions->compile(text);
+  };
+  route::parts p;
+  if (!rc.when.empty()) {
+    auto w = compile(rc.when);
+    if (!w) return std::unexpected(w.error());
+    p.when = *w;
+  }
+  for (const auto& sc : rc.steps) {
+    switch (sc.type) {
+      case config::step_config::kind::validate: {
+        auto s = make_validate_step(sc.arg);
+        if (!s) return std::unexpected(s.error());
+        p.steps.push_back(std::move(*s));
+        break;
+      }
+      case config::step_config::kind::filter:
+      case config::step_config::kind::split: {
+        auto e = compile(sc.arg.empty() ? std::string("$") : sc.arg);
+        if (!e) return std::unexpected(e.error());
+        p.steps.push_back(sc.type == config::step_config::kind::filter ? make_filter_step(*e)
+                                                                       : make_split_step(*e));
+        break;
+      }
+      case config::step_config::kind::map: {
+        const auto* ref = cfg_->find_mapping(sc.arg);
+        if (!ref) return make_error("hub.mapping", "unknown mapping " + sc.arg);
+        if (!svc_.expressions) return make_error("hub.no_engine", "map steps need the mapping engine");
+        auto m = svc_.expressions->load_mapping(*ref);
+        if (!m) return std::unexpected(m.error());
+        p.steps.push_back(make_map_step(*m));
+        break;
+      }
+    }
+  }
+  for (const auto& tc : rc.to) {
+    route::target t;
+    t.connector = tc.connector;
+    t.options = tc.options;
+    auto out = outputs_.find(tc.connector);
+    if (out == outputs_.end()) return make_error("hub.route", "no output " + tc.connector);
+    t.out = out->second.get();
+    t.breaker = breakers_[tc.connector];
+    if (!tc.when.empty()) {
+      auto w = compile(tc.when);
+      if (!w) return std::unexpected(w.error());
+      t.when = *w;
+    }
+    p.targets.push_back(std::move(t));
+  }
+  // TODO(simpul): accept-mode routes move to the durable spool when it lands.
+  p.store = std::make_shared<memory_store>(rc.max_messages, rc.max_bytes);
+  p.dlq = dlq_;
+  return std::make_shared<route>(svc_.io, rc, std::move(p), svc_.metrics);
+}
+
+result<void> hub::start() {
+  for (auto& [name, out] : outputs_) {
+    if (auto r = out->start(); !r) {
+      return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
+    }
+  }
+  for (auto& r : routes_) r->start();
+  for (auto& [name, in] : inputs_) {
+    if (auto r = in->start(); !r) {
+      return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
+    }
+  }
+  started_ = true;
+  log().info("started: " + std::to_string(inputs_.size()) + " inputs, " +
+             std::to_string(outputs_.size()) + " outputs, " + std::to_string(routes_.size()) +
+             " routes");
+  return {};
+}
+
+void hub::stop_accepting() {
+  draining_ = true;
+  for (auto& r : routes_) r->stop_accepting();
+  for (auto& [name, in] : inputs_) in->stop_accepting();
+}
+
+void hub::drain(std::function<void()> idle) {
+  if (routes_.empty()) return idle();
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(routes_.size());
+  for (auto& r : routes_) {
+    r->drain([remaining, idle] {
+      if (remaining->fetch_sub(1) == 1) idle();
+    });
+  }
+}
+
+void hub::stop() {
+  for (auto& r : routes_) r->stop();
+  for (auto& [name, in] : inputs_) in->stop();
+  for (auto& [name, out] : outputs_) {
+    out->stop_accepting();
+    out->stop();
+  }
+}
+
+bool hub::ready() const {
+  if (!started_ || draining_) return false;
+  for (const auto& [n, in] : inputs_) {
+    if (!in->ready()) return false;
+  }
+  for (const auto& [n, out] : outputs_) {
+    if (!out->ready()) return false;
+  }
+  return true;
+}
+
+std::vector<hub::connector_status> hub::status() const {
+  std::vector<connector_status> out;
+  for (const auto& cc : cfg_->connectors) {
+    bool ready = true;
+    if (auto it = inputs_.find(cc.name); it != inputs_.end()) ready = ready && it->second->ready();
+    if (auto it = outputs_.find(cc.name); it != outputs_.end()) ready = ready && it->second->ready();
+    out.push_back({cc.name, cc.type, ready && started_});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, circuit_breaker::state>> hub::circuits() const {
+  std::vector<std::pair<std::string, circuit_breaker::state>> out;
+  auto now = circuit_breaker::clock::now();
+  for (const auto& [name, b] : breakers_) out.emplace_back(name, b->current(now));
+  return out;
+}
+
+}  // namespace simpul::hub

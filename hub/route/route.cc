@@ -1,0 +1,306 @@
+#include "hub/route/route.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "hub/route/json_text.h"
+
+namespace simpul::hub {
+
+namespace asio = boost::asio;
+using connectors::ingest_result;
+using status = connectors::ingest_result::status;
+
+namespace {
+
+ingest_result unavailable(std::string reason, std::chrono::seconds retry_after) {
+  ingest_result r;
+  r.state = status::unavailable;
+  r.http_status = 503;
+  r.reason = std::move(reason);
+  r.error_code = "route.unavailable";
+  r.retry_after = retry_after;
+  return r;
+}
+
+std::string error_json(std::string_view code, std::string_view text) {
+  auto esc = [](std::string_view s) {
+    std::string o;
+    for (char c : s) {
+      if (c == '"' || c == '\\') o += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) { o += ' '; continue; }
+      o += c;
+    }
+    return o;
+  };
+  return R"({"error":{"code":")" + esc(code) + R"(","message":")" + esc(text) + R"("}})";
+}
+
+}  // namespace
+
+route::route(asio::io_context& io, const config::route_config& cfg, parts p,
+             monitoring::catalogue& m)
+    : io_(io),
+      name_(cfg.name),
+      mode_(cfg.mode),
+      timeout_(cfg.timeout),
+      max_messages_(cfg.max_messages),
+      max_bytes_(cfg.max_bytes),
+      retry_(cfg.retry),
+      ordered_(cfg.ordered),
+      parts_(std::move(p)),
+      received_(m.received.Add({{"route", cfg.name}, {"connector", cfg.from}})),
+      accepted_(m.accepted.Add({{"route", cfg.name}})),
+      filtered_(m.filtered.Add({{"route", cfg.name}})),
+      mapping_errors_(m.mapping_errors.Add({{"route", cfg.name}})),
+      in_flight_gauge_(m.in_flight.Add({{"route", cfg.name}})),
+      step_duration_(m.mapping_duration.Add({{"route", cfg.name}},
+                                            monitoring::catalogue::latency_buckets())),
+      metrics_(m) {}
+
+void route::start() {
+  if (mode_ != config::route_mode::accept) return;
+  std::weak_ptr<route> weak = weak_from_this();
+  for (const auto& t : parts_.targets) {
+    delivery_queue::target qt{name_, t.connector, t.out, t.options, t.breaker};
+    delivery_queue::settings s{retry_, ordered_, 64};
+    queues_.push_back(std::make_shared<delivery_queue>(io_, std::move(qt), s, *parts_.store,
+                                                       *parts_.dlq, metrics_, [weak] {
+                                                         if (auto self = weak.lock()) {
+                                                           self->finished_one();
+                                                         }
+                                                       }));
+  }
+  auto pending = parts_.store->recover();
+  in_flight_ += static_cast<std::int64_t>(pending.size());
+  in_flight_gauge_.Increment(static_cast<double>(pending.size()));
+  for (auto& d : pending) {
+    if (d.target < queues_.size()) queues_[d.target]->push(std::move(d));
+  }
+}
+
+void route::finished_one() {
+  in_flight_.fetch_sub(1);
+  in_flight_gauge_.Decrement();
+}
+
+void route::submit(message_ptr msg, connectors::ingest_handler done) {
+  received_.Increment();
+  if (!accepting_.load()) {
+    return done(unavailable("the hub is shutting down", std::chrono::seconds(5)));
+  }
+  if (mode_ == config::route_mode::request_reply) {
+    request_reply(std::move(msg), std::move(done));
+  } else {
+    accept(std::move(msg), std::move(done));
+  }
+}
+
+std::expected<std::vector<message_ptr>, step_failure> route::run_steps(
+    const message_ptr& msg) const {
+  if (is_json_content_type(msg->content_type)) {
+    rapidjson::Document doc;
+    if (auto err = parse_json_body(msg->body, doc)) return std::unexpected(*err);
+  }
+  if (parts_.when) {
+    auto keep = parts_.when->test(*msg);
+    if (!keep) return std::unexpected(keep.error());
+    if (!*keep) return std::vector<message_ptr>{};
+  }
+  std::vector<message_ptr> current{msg};
+  for (const auto& s : parts_.steps) {
+    std::vector<message_ptr> next;
+    for (const auto& m : current) {
+      auto out = s->apply(m);
+      if (!out) return std::unexpected(out.error());
+      for (auto& o : *out) next.push_back(std::move(o));
+    }
+    current = std::move(next);
+    if (current.empty()) break;
+  }
+  return current;
+}
+
+std::expected<route::pipeline_result, step_failure> route::route_message(
+    const message_ptr& msg) const {
+  auto started = std::chrono::steady_clock::now();
+  auto messages = run_steps(msg);
+  step_duration_.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!messages) return std::unexpected(messages.error());
+  pipeline_result out;
+  for (const auto& m : *messages) {
+    for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
+      const auto& t = parts_.targets[i];
+      if (t.when) {
+        auto match = t.when->test(*m);
+        if (!match) return std::unexpected(match.error());
+        if (!*match) continue;
+      }
+      out.deliveries.push_back(delivery{0, m, i, 0, {}});
+    }
+  }
+  out.messages = std::move(*messages);
+  return out;
+}
+
+void route::reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done) {
+  metrics_.rejected.Add({{"route", name_}, {"reason", f.code}}).Increment();
+  if (f.code.starts_with("map.") || f.code.starts_with("jsonata.")) mapping_errors_.Increment();
+  ingest_result r;
+  r.state = status::rejected;
+  r.http_status = f.http_status;
+  r.message_id = msg->id;
+  r.reason = f.message;
+  r.error_code = f.code;
+  if (mode_ == config::route_mode::request_reply) {
+    // The caller is waiting and gets the error itself; nothing was accepted.
+    return done(std::move(r));
+  }
+  metrics_.dead_lettered.Add({{"route", name_}, {"reason", f.code}}).Increment();
+  dead_letter letter;
+  letter.msg = msg;
+  letter.route = name_;
+  letter.reason_code = f.code;
+  letter.reason = f.message;
+  letter.first_failure = std::chrono::system_clock::now();
+  parts_.dlq->add(std::move(letter), [r = std::move(r), done = std::move(done)](
+                                         result<void> stored) mutable {
+    if (!stored) {
+      // Could not record it: do not pretend we kept it; the sender retries.
+      return done(unavailable("dead-letter queue unavailable: " + stored.error().message,
+                              std::chrono::seconds(5)));
+    }
+    done(std::move(r));
+  });
+}
+
+void route::accept(message_ptr msg, connectors::ingest_handler done) {
+  auto routed = route_message(msg);
+  if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
+  ingest_result ok;
+  ok.state = status::accepted;
+  ok.http_status = 202;
+  ok.message_id = msg->id;
+  if (routed->deliveries.empty()) {
+    filtered_.Increment();
+    return done(std::move(ok));
+  }
+  std::uint64_t n = routed->deliveries.size(), bytes = 0;
+  for (const auto& d : routed->deliveries) bytes += d.msg->body.size();
+  if (static_cast<std::uint64_t>(in_flight_.load()) + n > max_messages_ ||
+      parts_.store->full(n, bytes)) {
+    metrics_.rejected.Add({{"route", name_}, {"reason", "busy"}}).Increment();
+    return done(unavailable("route '" + name_ + "' is full; retry later", std::chrono::seconds(1)));
+  }
+  parts_.store->append(
+      std::move(routed->deliveries),
+      [self = shared_from_this(), ok = std::move(ok), done = std::move(done)](
+          result<std::vector<delivery>> stored) mutable {
+        if (!stored) {
+          self->metrics_.rejected.Add({{"route", self->name_}, {"reason", stored.error().code}})
+              .Increment();
+          return done(unavailable("could not store the message: " + stored.error().message,
+                                  std::chrono::seconds(1)));
+        }
+        self->accepted_.Increment();
+        self->in_flight_ += static_cast<std::int64_t>(stored->size());
+        self->in_flight_gauge_.Increment(static_cast<double>(stored->size()));
+        for (auto& d : *stored) self->queues_[d.target]->push(std::move(d));
+        done(std::move(ok));
+      });
+}
+
+void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
+  auto routed = route_message(msg);
+  if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
+  if (routed->deliveries.empty()) {
+    filtered_.Increment();
+    ingest_result r;
+    r.state = status::rejected;
+    r.http_status = 422;
+    r.message_id = msg->id;
+    r.error_code = "route.no_target";
+    r.reason = "the message matched no output of route '" + name_ + "'";
+    return done(std::move(r));
+  }
+  accepted_.Increment();
+  auto d = std::move(routed->deliveries.front());
+  const auto& t = parts_.targets[d.target];
+  // Whoever finishes first — the output or the timeout — answers the caller.
+  struct call {
+    std::atomic<bool> answered{false};
+    connectors::ingest_handler done;
+    asio::steady_timer timer;
+    std::string id;
+    explicit call(asio::io_context& io) : timer(io) {}
+  };
+  auto c = std::make_shared<call>(io_);
+  c->done = std::move(done);
+  c->id = msg->id;
+  ++in_flight_;
+  in_flight_gauge_.Increment();
+  auto self = shared_from_this();
+  auto& delivered = metrics_.delivered.Add({{"route", name_}, {"connector", t.connector}});
+  c->timer.expires_after(timeout_);
+  c->timer.async_wait([c, self](boost::system::error_code ec) {
+    if (ec || c->answered.exchange(true)) return;
+    self->finished_one();
+    ingest_result r;
+    r.state = status::replied;
+    r.http_status = 504;
+    r.message_id = c->id;
+    r.reply_content_type = "application/json";
+    r.reply_body = error_json("route.timeout", "the output did not answer within the route timeout");
+    c->done(std::move(r));
+  });
+  t.out->send(d.msg, t.options, [c, self, &delivered](connectors::delivery_result res) {
+    if (c->answered.exchange(true)) return;
+    c->timer.cancel();
+    self->finished_one();
+    ingest_result r;
+    r.state = status::replied;
+    r.message_id = c->id;
+    using outcome = connectors::delivery_result::outcome;
+    if (res.state == outcome::delivered || res.status != 0) {
+      if (res.state == outcome::delivered) delivered.Increment();
+      // The service answered: pass its answer through, whatever the status.
+      r.http_status = res.status ? res.status : 200;
+      r.reply_body = std::move(res.response_body);
+      r.reply_content_type = std::move(res.response_content_type);
+      r.reply_headers = std::move(res.response_headers);
+    } else {
+      r.http_status = 502;
+      r.reply_content_type = "application/json";
+      r.reply_body = error_json("route.upstream", res.detail);
+    }
+    c->done(std::move(r));
+  });
+}
+
+void route::drain(std::function<void()> idle) {
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(queues_.size() + 1);
+  auto one_done = [remaining, idle = std::move(idle)] {
+    if (remaining->fetch_sub(1) == 1) idle();
+  };
+  for (auto& q : queues_) q->begin_drain(one_done);
+  // Request-reply calls in flight: poll until they answered (each has its
+  // own timeout, so this ends).
+  wait_for_calls(std::make_shared<asio::steady_timer>(io_), std::move(one_done));
+}
+
+void route::wait_for_calls(std::shared_ptr<asio::steady_timer> timer,
+                           std::function<void()> idle) {
+  if (mode_ != config::route_mode::request_reply || in_flight_ <= 0) return idle();
+  timer->expires_after(std::chrono::milliseconds(10));
+  timer->async_wait([self = shared_from_this(), timer, idle = std::move(idle)](
+                        boost::system::error_code) mutable {
+    self->wait_for_calls(std::move(timer), std::move(idle));
+  });
+}
+
+void route::stop() {
+  for (auto& q : queues_) q->stop();
+}
+
+}  // namespace simpul::hub

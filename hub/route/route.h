@@ -1,0 +1,99 @@
+#pragma once
+
+#include <utility>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "connectors/connector.h"
+#include "hub/config/hub_config.h"
+#include "hub/delivery/delivery_queue.h"
+#include "hub/delivery/delivery_store.h"
+#include "hub/route/expression.h"
+#include "hub/route/step.h"
+#include "monitoring/catalogue.h"
+
+namespace simpul::hub {
+
+/// A running route: the `ingress` its input hands messages to. It runs the
+/// route's condition and steps, picks the targets whose `when` matches, and
+/// either stores the deliveries and acknowledges (accept mode) or calls the
+/// first matching output and returns its answer (request-reply mode).
+///
+/// Lifecycle: built by `hub` from a validated config; shared with inputs
+/// (as their ingress) and with pending handlers. Threading: `submit` runs on
+/// the calling input's thread; the pipeline is reentrant (steps are
+/// immutable), per-route counters are atomic, deliveries live on their
+/// queues' strands.
+class route final : public connectors::ingress, public std::enable_shared_from_this<route> {
+ public:
+  struct target {
+    std::string connector;
+    std::shared_ptr<const message_expression> when;  ///< null = always
+    config::node_ptr options;
+    connectors::output* out = nullptr;                ///< owned by the hub
+    std::shared_ptr<circuit_breaker> breaker;
+  };
+  struct parts {
+    std::shared_ptr<const message_expression> when;  ///< null = all messages
+    std::vector<step_ptr> steps;
+    std::vector<target> targets;
+    std::shared_ptr<delivery_store> store;           ///< accept mode only
+    std::shared_ptr<dead_letter_sink> dlq;
+  };
+
+  route(boost::asio::io_context& io, const config::route_config& cfg, parts p,
+        monitoring::catalogue& metrics);
+
+  const std::string& name() const { return name_; }
+  /// Re-queues deliveries left from a previous run and starts delivering.
+  void start();
+  void submit(message_ptr msg, connectors::ingest_handler done) override;
+  /// Phase 1: new messages get 503; phase 2: `idle` once in-flight deliveries finished.
+  void stop_accepting() { accepting_ = false; }
+  void drain(std::function<void()> idle);
+  void stop();
+  std::int64_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  struct pipeline_result {
+    std::vector<delivery> deliveries;
+    std::vector<message_ptr> messages;
+  };
+  std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
+  std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
+  void accept(message_ptr msg, connectors::ingest_handler done);
+  void request_reply(message_ptr msg, connectors::ingest_handler done);
+  void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
+  void finished_one();
+  void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
+                      std::function<void()> idle);
+
+  boost::asio::io_context& io_;
+  std::string name_;
+  config::route_mode mode_;
+  std::chrono::milliseconds timeout_;
+  std::uint64_t max_messages_;
+  std::uint64_t max_bytes_;
+  config::retry_policy retry_;
+  bool ordered_;
+  parts parts_;
+  std::vector<std::shared_ptr<delivery_queue>> queues_;  // one per target (accept mode)
+  std::atomic<bool> accepting_{true};
+  std::atomic<std::int64_t> in_flight_{0};
+
+  prometheus::Counter& received_;
+  prometheus::Counter& accepted_;
+  prometheus::Counter& filtered_;
+  prometheus::Counter& mapping_errors_;
+  prometheus::Gauge& in_flight_gauge_;
+  prometheus::Histogram& step_duration_;
+  monitoring::catalogue& metrics_;
+};
+
+}  // namespace simpul::hub

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "hub/error.h"
+#include "hub/message.h"
+
+namespace simpul::spool {
+
+/// Binary encoding of every field of simpul::message, versioned so a later
+/// hub can still read what an older one spooled. Decoding checks every length
+/// against the input and returns `spool.corrupt` instead of trusting it.
+void encode_message(std::string& out, const message& m);
+result<message> decode_message(std::string_view in);
+
+}  // namespace simpul::spool

@@ -1,2 +1,0 @@
-// Placeholder translation unit until the security building blocks land.
-namespace simpul::security {}

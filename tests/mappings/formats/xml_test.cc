@@ -1,0 +1,147 @@
+#include "mappings/formats/xml.h"
+
+#include <gtest/gtest.h>
+
+#include "mappings/formats/json.h"
+#include "tests/mappings/formats_domain/test_util.h"
+
+namespace simpul::mappings::formats {
+namespace {
+
+std::string to_json_text(std::string_view xml, const xml_read_options& o = {}) {
+  auto doc = xml_to_json(xml, o);
+  EXPECT_TRUE(doc) << to_string(doc.error());
+  return doc ? write_json(*doc) : std::string();
+}
+
+TEST(XmlToJsonTest, TextOnlyElementsBecomeStrings) {
+  EXPECT_EQ(to_json_text("<a><b>x</b><c/><d>  </d></a>"), R"({"a":{"b":"x","c":"","d":""}})");
+}
+
+TEST(XmlToJsonTest, AttributesTextAndRepeatedSiblings) {
+  EXPECT_EQ(to_json_text(R"(<r v="1"><k kode="INF-02">Jalan</k><f n="a"/><f n="b"/><x>1</x></r>)"),
+            R"({"r":{"@v":"1","k":{"@kode":"INF-02","#text":"Jalan"},"f":[{"@n":"a"},{"@n":"b"}],"x":"1"}})");
+}
+
+TEST(XmlToJsonTest, MixedContentKeepsTextUnderHashText) {
+  EXPECT_EQ(to_json_text("<p>Hello <b>world</b>!</p>"), R"({"p":{"#text":"Hello !","b":"world"}})");
+}
+
+TEST(XmlToJsonTest, CdataEscapesAndNamespacePrefixes) {
+  EXPECT_EQ(to_json_text(R"(<s:E xmlns:s="urn:x"><s:B><![CDATA[a < b & "c"]]></s:B><t>&amp;&lt;&#x41;</t></s:E>)"),
+            R"({"s:E":{"@xmlns:s":"urn:x","s:B":"a < b & \"c\"","t":"&<A"}})");
+}
+
+TEST(XmlToJsonTest, CoercionIsOffByDefaultAndKeepsLeadingZeros) {
+  const char* xml = "<r><n>12</n><p>0812</p><f>-3.5</f><b>true</b><e>1e3</e></r>";
+  EXPECT_EQ(to_json_text(xml), R"({"r":{"n":"12","p":"0812","f":"-3.5","b":"true","e":"1e3"}})");
+  xml_read_options o;
+  o.coerce_types = true;
+  EXPECT_EQ(to_json_text(xml, o), R"({"r":{"n":12,"p":"0812","f":-3.5,"b":true,"e":1000.0}})");
+}
+
+TEST(XmlToJsonTest, AlwaysArrayGivesOneShapeForOneAndMany) {
+  xml_read_options o;
+  o.always_array = {"file"};
+  EXPECT_EQ(to_json_text(R"(<l><file n="a"/></l>)", o), R"({"l":{"file":[{"@n":"a"}]}})");
+}
+
+TEST(XmlToJsonTest, SyntaxErrorsHaveLineAndColumn) {
+  auto doc = xml_to_json("<a>\n  <b>x</c>\n</a>");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, "xml.syntax");
+  EXPECT_EQ(doc.error().line, 2);
+  EXPECT_GT(doc.error().column, 1);
+  EXPECT_FALSE(doc.error().message.empty());
+  auto none = xml_to_json("<!-- only a comment -->");
+  ASSERT_FALSE(none);
+  auto two = xml_to_json("<a/>\n<b/>");
+  ASSERT_FALSE(two);
+  EXPECT_EQ(two.error().line, 2);
+}
+
+TEST(XmlToJsonTest, DeepNestingIsRefused) {
+  std::string xml;
+  for (int i = 0; i < 500; ++i) xml += "<a>";
+  for (int i = 0; i < 500; ++i) xml += "</a>";
+  auto doc = xml_to_json(xml);
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, "xml.depth");
+}
+
+TEST(JsonToXmlTest, SingleKeyBecomesRootAndEscapes) {
+  auto json = parse_json(R"({"r":{"@id":"a\"<","t":"x & y < z","n":[1,2],"e":null,"b":false}})");
+  ASSERT_TRUE(json);
+  xml_write_options o;
+  o.declaration = false;
+  auto xml = json_to_xml(*json, o);
+  ASSERT_TRUE(xml) << to_string(xml.error());
+  EXPECT_EQ(*xml, "<r id=\"a&quot;&lt;\"><t>x &amp; y &lt; z</t><n>1</n><n>2</n><e/><b>false</b></r>");
+}
+
+TEST(JsonToXmlTest, SeveralKeysUseTheConfiguredRoot) {
+  auto json = parse_json(R"({"a":"1","b":"2"})");
+  ASSERT_TRUE(json);
+  xml_write_options o;
+  o.root_name = "data";
+  auto xml = json_to_xml(*json, o);
+  ASSERT_TRUE(xml);
+  EXPECT_EQ(*xml, "<?xml version=\"1.0\"?><data><a>1</a><b>2</b></data>");
+}
+
+TEST(JsonToXmlTest, InvalidNamesAndShapesAreErrors) {
+  auto bad_name = parse_json(R"({"r":{"first name":"x"}})");
+  ASSERT_TRUE(bad_name);
+  auto e1 = json_to_xml(*bad_name);
+  ASSERT_FALSE(e1);
+  EXPECT_EQ(e1.error().code, "xml.name");
+  auto nested = parse_json(R"({"r":{"a":[[1]]}})");
+  auto e2 = json_to_xml(*nested);
+  ASSERT_FALSE(e2);
+  EXPECT_EQ(e2.error().code, "xml.nested_array");
+  auto attr = parse_json(R"({"r":{"@a":{"x":1}}})");
+  auto e3 = json_to_xml(*attr);
+  ASSERT_FALSE(e3);
+  EXPECT_EQ(e3.error().code, "xml.attribute");
+  auto ctrl = parse_json(R"({"r":"bell\u0007"})");
+  auto e4 = json_to_xml(*ctrl);
+  ASSERT_FALSE(e4);
+  EXPECT_EQ(e4.error().code, "xml.char");
+}
+
+void expect_round_trip(std::string_view xml) {
+  auto json = xml_to_json(xml);
+  ASSERT_TRUE(json) << to_string(json.error());
+  auto back = json_to_xml(*json);
+  ASSERT_TRUE(back) << to_string(back.error());
+  auto again = xml_to_json(*back);
+  ASSERT_TRUE(again) << to_string(again.error());
+  EXPECT_EQ(write_json(*again), write_json(*json)) << *back;
+}
+
+TEST(XmlRoundTripTest, ConventionIsStableBothWays) {
+  expect_round_trip(R"(<r a="1"><x>t</x><y/><z q="2">v</z><w>1</w><w>2</w><s:n xmlns:s="u">é &amp;</s:n></r>)");
+  expect_round_trip("<r><deep><er><est k=\"v\"><![CDATA[<raw>]]></est></er></deep></r>");
+}
+
+TEST(XmlRoundTripTest, LegacyComplaintExport) {
+  const std::string path = test_support::spbe_dir() + "/samples/complaint/legacy_complaint.xml";
+  const auto text = test_support::read_text_file(path);
+  if (!text) GTEST_SKIP() << "shared SPBE sample not found at " << path;
+  auto json = xml_to_json(*text);
+  ASSERT_TRUE(json) << to_string(json.error());
+  const auto& root = (*json)["ekspor_pengaduan"];
+  EXPECT_STREQ(root["@aplikasi"].GetString(), "SIPAKAR");
+  ASSERT_TRUE(root["pengaduan"].IsArray());
+  ASSERT_EQ(root["pengaduan"].Size(), 3u);
+  const auto& first = root["pengaduan"][0];
+  EXPECT_STREQ(first["pelapor"]["nik_pelapor"].GetString(), "3374036708929903");
+  EXPECT_STREQ(first["kategori"]["@kode"].GetString(), "INF-02");
+  EXPECT_STREQ(first["alamat_kejadian"].GetString(), "Jl. Kemijen Raya (depan SD), RT 004 RW 002 & gang sebelahnya");
+  EXPECT_STREQ(first["lampiran"]["file"][1]["@ukuran"].GetString(), "987.654");
+  EXPECT_STREQ(root["pengaduan"][1]["pelapor"]["email"].GetString(), "");
+  expect_round_trip(*text);
+}
+
+}  // namespace
+}  // namespace simpul::mappings::formats
