@@ -1,6 +1,7 @@
 // Operators and function application. Part of class evaluator.
 
 #include <cmath>
+#include <unordered_set>
 
 #include "mappings/jsonata/error.h"
 #include "mappings/jsonata/evaluator.h"
@@ -272,15 +273,18 @@ value evaluator::apply_lambda(value fn, std::vector<value> args, std::int64_t po
 
 namespace {
 
-value deep_clone(const value& v) {
+// Copies arrays and objects, recording the copies: only they may be changed.
+value deep_clone(const value& v, std::unordered_set<const void*>& owned) {
   if (v.is_array()) {
     value a = value::new_array(v.flags(), v.size());
-    for (const auto& x : v.arr().items) a.push(deep_clone(x));
+    for (const auto& x : v.arr().items) a.push(deep_clone(x, owned));
+    owned.insert(a.identity());
     return a;
   }
   if (v.is_object()) {
     value o = value::new_object();
-    for (const auto& [k, x] : v.obj().entries) o.set(k, deep_clone(x));
+    for (const auto& [k, x] : v.obj().entries) o.set(k, deep_clone(x, owned));
+    owned.insert(o.identity());
     return o;
   }
   return v;
@@ -291,12 +295,14 @@ value deep_clone(const value& v) {
 value evaluator::apply_transform(const function_rep& fn, const value& arg) {
   if (arg.is_undefined()) return {};
   const node* def = fn.def;
-  value result = deep_clone(arg);
+  std::unordered_set<const void*> owned;
+  value result = deep_clone(arg, owned);
   value matches = eval(def->lhs.get(), result, fn.env);
   if (matches.is_undefined()) return result;
   value list = as_array(matches);
   for (const auto& m : list.arr().items) {
-    if (!m.is_object()) continue;
+    // objects outside the copy (e.g. reached through $$) are shared: never modified
+    if (!m.is_object() || !owned.count(m.identity())) continue;
     value update = eval(def->rhs.get(), m, fn.env);
     if (!update.is_undefined()) {
       if (!update.is_object()) raise("T2011", def->rhs->pos, "", json_text(update));

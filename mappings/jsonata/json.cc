@@ -27,12 +27,16 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
     keys_.push_back(value::string({s, n}));
     return true;
   }
+  // Nesting is bounded so that recursive walks of a value stay within the stack.
+  static constexpr std::size_t max_nesting = 1000;
   bool StartObject() {
+    if (stack_.size() >= max_nesting) return false;
     stack_.push_back(value::new_object());
     return true;
   }
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() {
+    if (stack_.size() >= max_nesting) return false;
     stack_.push_back(value::new_array());
     return true;
   }
@@ -102,10 +106,6 @@ void write(std::string& out, const value& v, const json_style& style, int level)
         if (!first) out += ',';
         first = false;
         if (style.pretty) indent(out, level + 1);
-        if (item.is_function()) {
-          out += "null";
-          continue;
-        }
         write(out, item, style, level + 1);
       }
       if (style.pretty && !first) indent(out, level);
@@ -116,7 +116,7 @@ void write(std::string& out, const value& v, const json_style& style, int level)
       out += '{';
       bool first = true;
       for (const auto& [k, item] : v.obj().entries) {
-        if (item.is_undefined() || item.is_function()) continue;
+        if (item.is_undefined()) continue;
         if (!first) out += ',';
         first = false;
         if (style.pretty) indent(out, level + 1);
@@ -181,7 +181,8 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   rapidjson::Reader reader;
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
-  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag>(is, b);
+  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag |
+                           rapidjson::kParseIterativeFlag>(is, b);
   code = ok.Code();
   if (ok.IsError()) {
     return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
@@ -283,7 +284,12 @@ void format_number(std::string& out, double d) {
 
 void write_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
+  std::size_t run = 0;  // start of the pending run of characters needing no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out.append(s, run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -292,16 +298,14 @@ void write_json_string(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        out += buf;
+      }
     }
   }
+  out.append(s, run, s.size() - run);
   out += '"';
 }
 

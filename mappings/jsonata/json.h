@@ -25,7 +25,7 @@ struct json_style {
 };
 
 /// Appends `v` as JSON. Undefined prints nothing at top level and is skipped
-/// inside objects (null inside arrays); functions print as "".
+/// inside objects (null inside arrays); functions print as "" (as $string does).
 void write_json(std::string& out, const value& v, json_style style = {});
 
 /// JavaScript's Number#toString for finite doubles.

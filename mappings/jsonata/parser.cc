@@ -75,6 +75,13 @@ class parser {
   }
 
   node_ptr expression(int rbp) {
+    // bounded so that parsing and evaluating stay within the native stack
+    struct depth_guard {
+      int& d;
+      explicit depth_guard(int& x) : d(x) { ++d; }
+      ~depth_guard() { --d; }
+    } guard(depth_);
+    if (depth_ > max_depth) raise("S0201", cur_.pos, token_text(cur_), "expression nested too deeply");
     token t = advance();
     node_ptr left = nud(std::move(t));
     while (rbp < binding_power(cur_)) {
@@ -329,8 +336,10 @@ class parser {
     return n;
   }
 
+  static constexpr int max_depth = 500;
   lexer lex_;
   token cur_;
+  int depth_ = 0;
 };
 
 }  // namespace

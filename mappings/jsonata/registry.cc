@@ -8,6 +8,7 @@ function_registry::function_registry() : parent_(&builtins()) {}
 
 function_registry::function_registry(builtin_tag) {
   register_string_functions(*this);
+  register_encoding_functions(*this);
   register_numeric_functions(*this);
   register_collection_functions(*this);
   register_hof_functions(*this);

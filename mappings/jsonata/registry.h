@@ -49,6 +49,7 @@ class function_registry {
 
 /// Registers every built-in function (functions_*.cc).
 void register_string_functions(function_registry& r);
+void register_encoding_functions(function_registry& r);
 void register_numeric_functions(function_registry& r);
 void register_collection_functions(function_registry& r);
 void register_hof_functions(function_registry& r);

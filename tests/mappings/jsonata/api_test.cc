@@ -85,6 +85,12 @@ TEST(Api, RapidJsonDocumentsConvert) {
   EXPECT_EQ(out, R"({"a":[1,2,{"b":"c"}],"n":null})");
 }
 
+TEST(Api, DeeplyNestedJsonIsRefused) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(parse_json(deep).has_value());
+  EXPECT_TRUE(parse_json(std::string(100, '[') + std::string(100, ']')).has_value());
+}
+
 TEST(Api, NumbersPrintLikeJavaScript) {
   auto fmt = [](double d) {
     std::string s;

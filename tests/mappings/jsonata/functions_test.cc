@@ -34,6 +34,8 @@ TEST(Functions, String) {
       {"$substringAfter('Hello World', ' ')", "\"World\""},
       {"$uppercase('Hello World')", "\"HELLO WORLD\""},
       {"$lowercase('Hello World')", "\"hello world\""},
+      {"$uppercase('jalan raya café čapek')", "\"JALAN RAYA CAFÉ ČAPEK\""},
+      {"$lowercase('ΑΒΓ ПРИВЕТ')", "\"αβγ привет\""},
       {"$trim(' Hello \\n World ')", "\"Hello World\""},
       {"$pad('foo', 5)", "\"foo  \""},
       {"$pad('foo', -5)", "\"  foo\""},
@@ -153,6 +155,22 @@ TEST(Functions, HigherOrder) {
       {"$single([1,2,3], function($v){ $v > 1 })", "error:D3138"},
       {"$reduce([1,2,3,4], function($a, $b){ $a + $b })", "10"},
       {"$reduce([1,2,3,4], function($a, $b){ $a + $b }, 10)", "20"},
+  });
+}
+
+TEST(Functions, PicturesAndDates) {
+  check({
+      {"$formatNumber(12345.6, '#,###.00')", "\"12,345.60\""},
+      {"$formatNumber(0.14, '01%')", "\"14%\""},
+      {"$formatNumber(1234.5678, '00.000e0')", "\"12.346e2\""},
+      {"$formatInteger(2789, 'w')", "\"two thousand, seven hundred and eighty-nine\""},
+      {"$formatInteger(1999, 'I')", "\"MCMXCIX\""},
+      {"$parseInteger('12,345,678', '#,##0')", "12345678"},
+      {"$fromMillis(1510067557121)", "\"2017-11-07T15:12:37.121Z\""},
+      {"$fromMillis(1521801216617, '[D01]/[M01]/[Y0001] [h#1]:[m01][P]')", "\"23/03/2018 10:33am\""},
+      {"$toMillis('2017-11-07T15:07:54.972Z')", "1510067274972"},
+      {"$millis() = $toMillis($now())", "true"},
+      {"$formatNumber(1, 5)", "error:T0410"},
   });
 }
 

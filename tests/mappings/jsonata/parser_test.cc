@@ -55,5 +55,12 @@ TEST(Parser, ReportsSyntaxErrorsWithCodeAndPosition) {
   EXPECT_EQ(syntax_error("a b").code, "S0201");
 }
 
+TEST(Parser, RefusesNestingBeyondTheLimitInsteadOfOverflowingTheStack) {
+  std::string deep = std::string(100000, '(') + "1" + std::string(100000, ')');
+  EXPECT_EQ(syntax_error(deep).code, "S0201");
+  std::string ok = std::string(100, '(') + "1" + std::string(100, ')');
+  EXPECT_TRUE(compile(ok).has_value());
+}
+
 }  // namespace
 }  // namespace simpul::mappings::jsonata
