@@ -136,8 +136,10 @@ void input::pump() {
   }
   offering_ = true;
   const pending& p = queue_.front();
-  routes_[p.route].sink->submit(p.msg, [this](ingest_result res) {
-    asio::post(session_->strand(), [this, res = std::move(res)]() mutable { answered(std::move(res)); });
+  // `done` may come on any thread, even late: it touches only the session
+  // (kept alive here), never the input, until it is back on the strand.
+  routes_[p.route].sink->submit(p.msg, [this, s = session_](ingest_result res) {
+    asio::post(s->strand(), [this, res = std::move(res)]() mutable { answered(std::move(res)); });
   });
 }
 

@@ -126,8 +126,12 @@ result<void> session::start() {
 }
 
 void session::connect() {
-  if (stopping_) return;
+  if (stopping_ || paused_) return;
   try {
+    if (client_->is_connected()) {
+      handle_connected();
+      return;
+    }
     client_->connect(options_, nullptr, *listener_);
   } catch (const std::exception& e) {
     log_.warn("connect to " + settings_.url + " failed: " + e.what());
@@ -179,7 +183,10 @@ void session::pause() {
 void session::resume() {
   if (!paused_) return;
   paused_ = false;
-  connect();
+  // Through the backoff timer: the DISCONNECT of pause() may still be in
+  // progress, and a connect issued under it can be swallowed.
+  delay_ = settings_.reconnect_min;
+  schedule_reconnect();
 }
 
 void session::stop() {
