@@ -35,7 +35,7 @@ std::optional<std::string> trace_from_traceparent(std::string_view tp) {
 input::input(std::shared_ptr<session> s, std::string connector)
     : session_(std::move(s)), connector_(std::move(connector)) {}
 
-input::~input() { stop(); }
+input::~input() { session_->stop(); }
 
 result<void> input::bind(route_binding binding) {
   if (!binding.options) return make_error("mqtt.route", "route " + binding.route + " has no options");
@@ -47,6 +47,7 @@ result<void> input::bind(route_binding binding) {
 
 result<void> input::start() {
   if (routes_.empty()) return make_error("mqtt.unbound", connector_ + ": no route uses this input");
+  retry_timer_ = std::make_unique<asio::steady_timer>(session_->strand());
   session_->on_connected([this] { subscribe_all(); });
   session_->on_message([this](::mqtt::const_message_ptr m) { deliver(m); });
   return session_->start();
@@ -69,13 +70,22 @@ void input::subscribe_all() {
 void input::deliver(const ::mqtt::const_message_ptr& m) {
   if (!m) return;
   if (session_->metrics().messages_in) session_->metrics().messages_in->Increment();
-  const std::string& topic = m->get_topic();
-  for (const auto& r : routes_) {
+  std::vector<pending> batch;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
     bool match = false;
-    for (const auto& t : r.options.topics) match = match || topic_matches(t.filter, topic);
-    if (!match) continue;
-    if (!hand_off(to_message(*m, r), r)) return;  // shutting down
+    for (const auto& t : routes_[i].options.topics) match = match || topic_matches(t.filter, m->get_topic());
+    if (match) batch.push_back({to_message(*m, routes_[i]), i});
   }
+  if (batch.empty()) return;
+  asio::post(session_->strand(), [this, batch = std::move(batch)]() mutable {
+    for (auto& p : batch) queue_.push_back(std::move(p));
+    if (!paused_ && queue_.size() > session_->config().max_pending) {
+      paused_ = true;
+      log_.warn(connector_ + ": hub is behind, pausing the subscription");
+      session_->pause();
+    }
+    pump();
+  });
 }
 
 message_ptr input::to_message(const ::mqtt::message& m, const bound_route& r) const {
@@ -115,67 +125,65 @@ message_ptr input::to_message(const ::mqtt::message& m, const bound_route& r) co
   return msg;
 }
 
-bool input::hand_off(const message_ptr& msg, const bound_route& r) {
-  using st = ingest_result::status;
-  auto g = gate_;
-  while (true) {
-    auto answer = std::make_shared<std::optional<ingest_result>>();  // guarded by g->m
-    asio::post(session_->strand(), [g, answer, msg, sink = r.sink] {
-      sink->submit(msg, [g, answer](ingest_result res) {
-        {
-          std::lock_guard lock(g->m);
-          *answer = std::move(res);
-        }
-        g->cv.notify_all();
-      });
-    });
-    std::unique_lock lock(g->m);
-    g->cv.wait_for(lock, session_->config().hand_off_timeout,
-                   [&] { return answer->has_value() || !g->accepting; });
-    if (*answer && (*answer)->state != st::unavailable) return true;  // accepted/replied/rejected
-    if (!g->accepting) {
-      log_.warn("shutdown while a message waited for the hub; it was not handed over",
-                {r.name, msg->id, msg->trace_id});
-      return false;
+void input::pump() {
+  if (offering_ || stopping_) return;
+  if (queue_.empty()) {
+    if (paused_) {
+      paused_ = false;
+      session_->resume();
     }
-    auto retry = std::chrono::milliseconds(200);
-    if (*answer) {
-      retry = std::clamp<std::chrono::milliseconds>(
-          std::chrono::duration_cast<std::chrono::milliseconds>((*answer)->retry_after),
-          std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
-    }
-    log_.debug("hub unavailable, offering the message again", {r.name, msg->id, msg->trace_id});
-    g->cv.wait_for(lock, retry, [&] { return !g->accepting; });
+    return;
   }
+  offering_ = true;
+  const pending& p = queue_.front();
+  // `done` may come on any thread, even late: it touches only the session
+  // (kept alive here), never the input, until it is back on the strand.
+  routes_[p.route].sink->submit(p.msg, [this, s = session_](ingest_result res) {
+    asio::post(s->strand(), [this, res = std::move(res)]() mutable { answered(std::move(res)); });
+  });
+}
+
+void input::answered(ingest_result res) {
+  offering_ = false;
+  if (res.state != ingest_result::status::unavailable) {  // accepted, replied, rejected
+    queue_.pop_front();
+    pump();
+    return;
+  }
+  auto retry = std::clamp<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(res.retry_after), std::chrono::milliseconds(100),
+      std::chrono::milliseconds(5000));
+  log_.debug("hub unavailable, offering the message again", {routes_[queue_.front().route].name,
+                                                             queue_.front().msg->id, queue_.front().msg->trace_id});
+  retry_timer_->expires_after(retry);
+  retry_timer_->async_wait([this](boost::system::error_code ec) {
+    if (!ec) pump();
+  });
 }
 
 void input::stop_accepting() {
-  {
-    std::lock_guard lock(gate_->m);
-    gate_->accepting = false;
-  }
-  gate_->cv.notify_all();
-  for (const auto& r : routes_) {
-    for (const auto& t : r.options.topics) {
-      try {
-        // With a persistent session, unsubscribing would drop queued messages
-        // at the broker; only stop taking new ones by disconnecting in stop().
-        if (session_->config().clean_session && session_->connected()) {
-          session_->client().unsubscribe(t.filter);
+  asio::post(session_->strand(), [this] {
+    stopping_ = true;
+    if (retry_timer_) retry_timer_->cancel();
+    if (!queue_.empty()) {
+      log_.warn(connector_ + ": " + std::to_string(queue_.size()) + " received message(s) not handed to the hub at shutdown");
+    }
+    for (const auto& r : routes_) {
+      for (const auto& t : r.options.topics) {
+        try {
+          // With a persistent session, unsubscribing would drop what the broker
+          // queues for us; disconnecting in stop() is enough.
+          if (session_->config().clean_session && session_->connected()) session_->client().unsubscribe(t.filter);
+        } catch (const std::exception& e) {
+          log_.debug(std::string("unsubscribe: ") + e.what());
         }
-      } catch (const std::exception& e) {
-        log_.debug(std::string("unsubscribe: ") + e.what());
       }
     }
-  }
+  });
 }
 
 void input::stop() {
-  {
-    std::lock_guard lock(gate_->m);
-    gate_->accepting = false;
-  }
-  gate_->cv.notify_all();
+  stop_accepting();
   session_->stop();
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <condition_variable>
+#include <deque>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "connectors/connector.h"
@@ -11,21 +10,20 @@
 namespace simpul::connectors::mqtt {
 
 /// Subscribes to the topics of the routes bound to it and hands each message
-/// to those routes.
+/// to those routes, one at a time and in arrival order.
 ///
 /// Acknowledgement: Paho C 1.3 sends PUBACK/PUBREC itself when it reads the
-/// PUBLISH, before any callback runs; it has no manual-ack mode. What this
-/// input can and does hold is the *receive thread*: `on_message` (Paho's
-/// thread, never an Asio thread) posts the message to the strand, then waits
-/// until every matching route answered accepted/replied/rejected. While it
-/// waits Paho reads nothing more, so the broker stops sending once its
-/// in-flight window is full (back-pressure), and `unavailable` makes the same
-/// message (same id) be offered again after `retry_after` instead of being
-/// dropped. The window of loss is a crash of the process while one message is
-/// between Paho and the hub (see README.md).
+/// PUBLISH, before any callback runs; it has no manual-ack mode (see
+/// README.md). Paho's callback thread only copies the message and posts it
+/// to the strand (blocking it would block every Paho client in the process:
+/// Paho holds a library-wide mutex around some callbacks). On the strand the
+/// queue is offered to the hub; `unavailable` offers the same message (same
+/// id) again after `retry_after`. When more than `max_pending` messages wait,
+/// the client disconnects (the persistent session keeps the rest at the
+/// broker) and reconnects once the queue drained: back-pressure to the broker.
 ///
-/// Threading: routes/subscriptions on the session strand; `deliver` on Paho's
-/// receive thread. Ownership: the hub owns it; it owns its session.
+/// Threading: all state on the session strand. Ownership: the hub owns it
+/// and keeps it alive until the io_context finished.
 class input final : public connectors::input {
  public:
   input(std::shared_ptr<session> s, std::string connector);
@@ -44,22 +42,25 @@ class input final : public connectors::input {
     std::shared_ptr<ingress> sink;
   };
 
-  void subscribe_all();                            // strand
-  void deliver(const ::mqtt::const_message_ptr& m);  // Paho receive thread
+  struct pending {
+    message_ptr msg;
+    std::size_t route;
+  };
+
+  void subscribe_all();                              // strand
+  void deliver(const ::mqtt::const_message_ptr& m);  // Paho thread: copy and post
   message_ptr to_message(const ::mqtt::message& m, const bound_route& r) const;
-  bool hand_off(const message_ptr& msg, const bound_route& r);  // Paho receive thread
+  void pump();                                       // strand: offer the queue's front
+  void answered(ingest_result res);                  // strand
 
   std::shared_ptr<session> session_;
   std::string connector_;
   std::vector<bound_route> routes_;  // fixed after start()
-  /// Where the receive thread waits for the hub; shared with the hub's
-  /// `done` callbacks, which may outlive a wait.
-  struct gate {
-    std::mutex m;
-    std::condition_variable cv;
-    bool accepting = true;
-  };
-  std::shared_ptr<gate> gate_ = std::make_shared<gate>();
+  std::deque<pending> queue_;        // strand
+  bool offering_ = false;            // strand: the front is with the hub
+  bool paused_ = false;              // strand: disconnected for back-pressure
+  bool stopping_ = false;            // strand
+  std::unique_ptr<boost::asio::steady_timer> retry_timer_;
 };
 
 }  // namespace simpul::connectors::mqtt

@@ -5,6 +5,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "connectors/mqtt/nodelay.h"
 #include "monitoring/log.h"
 
 namespace simpul::connectors::mqtt {
@@ -125,8 +126,12 @@ result<void> session::start() {
 }
 
 void session::connect() {
-  if (stopping_) return;
+  if (stopping_ || paused_) return;
   try {
+    if (client_->is_connected()) {
+      handle_connected();
+      return;
+    }
     client_->connect(options_, nullptr, *listener_);
   } catch (const std::exception& e) {
     log_.warn("connect to " + settings_.url + " failed: " + e.what());
@@ -135,16 +140,18 @@ void session::connect() {
 }
 
 void session::handle_connected() {
-  if (stopping_ || connected_) return;
+  if (stopping_ || connected_ || paused_) return;
   connected_ = true;
   delay_ = settings_.reconnect_min;
   if (probe_.connected) probe_.connected->Increment();
+  set_nodelay_on_sockets_to(port_of(settings_.url));
   log_.info(client_id_ + " connected to " + settings_.url);
   ever_connected_ = true;
   if (on_connected_) on_connected_();
 }
 
 void session::handle_lost() {
+  if (paused_) return;
   if (connected_) {
     connected_ = false;
     if (probe_.connected) probe_.connected->Decrement();
@@ -160,6 +167,26 @@ void session::schedule_reconnect() {
   retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->connect();
   });
+}
+
+void session::pause() {
+  paused_ = true;
+  retry_timer_.cancel();
+  if (connected_.exchange(false) && probe_.connected) probe_.connected->Decrement();
+  try {
+    client_->disconnect();
+  } catch (const std::exception& e) {
+    log_.debug(std::string("pause: ") + e.what());
+  }
+}
+
+void session::resume() {
+  if (!paused_) return;
+  paused_ = false;
+  // Through the backoff timer: the DISCONNECT of pause() may still be in
+  // progress, and a connect issued under it can be swallowed.
+  delay_ = settings_.reconnect_min;
+  schedule_reconnect();
 }
 
 void session::stop() {

@@ -57,6 +57,10 @@ class session : public std::enable_shared_from_this<session> {
   /// Disconnects (waits up to a second for the DISCONNECT to go out). Main thread.
   void stop();
 
+  /// Back-pressure (strand): disconnect on purpose / connect again.
+  void pause();
+  void resume();
+
   bool connected() const { return connected_.load(); }
   bool stopping() const { return stopping_.load(); }
   ::mqtt::async_client& client() { return *client_; }
@@ -85,6 +89,7 @@ class session : public std::enable_shared_from_this<session> {
   std::atomic<bool> connected_{false};
   std::atomic<bool> stopping_{false};
   bool ever_connected_ = false;
+  bool paused_ = false;  // strand
   std::chrono::milliseconds delay_;
 };
 

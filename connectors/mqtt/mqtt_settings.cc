@@ -42,9 +42,10 @@ config::component_spec build_spec() {
       field("reconnect_min", field_type::duration, "First reconnect delay (doubles up to reconnect_max)")
           .fallback("500ms"),
       field("reconnect_max", field_type::duration, "Longest reconnect delay").fallback("30s"),
-      field("hand_off_timeout", field_type::duration,
-            "How long the receive thread waits for the hub to take a message before offering it again")
-          .fallback("30s"),
+      field("max_pending", field_type::integer,
+            "Input: received messages waiting for the hub; above this the client disconnects until "
+            "they are taken (the persistent session keeps the rest at the broker)")
+          .fallback("1000"),
   };
   s.route_fields = {
       field("topics", field_type::any,
@@ -103,7 +104,9 @@ result<settings> read_settings(const config::node& n, const std::string& name) {
   s.will_retain = n.get_bool("will_retain", false);
   s.reconnect_min = n.get_duration("reconnect_min", s.reconnect_min);
   s.reconnect_max = n.get_duration("reconnect_max", s.reconnect_max);
-  s.hand_off_timeout = n.get_duration("hand_off_timeout", s.hand_off_timeout);
+  auto pending = n.get_int("max_pending", 1000);
+  if (pending < 1) return make_error("mqtt.max_pending", "max_pending must be at least 1");
+  s.max_pending = static_cast<std::size_t>(pending);
   if (s.reconnect_min.count() <= 0 || s.reconnect_max < s.reconnect_min) {
     return make_error("mqtt.reconnect", "need 0 < reconnect_min <= reconnect_max");
   }

@@ -28,7 +28,7 @@ struct settings {
   bool will_retain = false;
   std::chrono::milliseconds reconnect_min{500};
   std::chrono::milliseconds reconnect_max{30000};
-  std::chrono::milliseconds hand_off_timeout{30000};
+  std::size_t max_pending = 1000;  ///< received, not yet taken by the hub; more pauses the client
 };
 
 /// One subscription of an input route.

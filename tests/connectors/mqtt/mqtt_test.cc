@@ -1,5 +1,8 @@
 #include <utility>
 
+#include <netinet/tcp.h>
+
+#include <future>
 #include <set>
 #include <thread>
 
@@ -57,6 +60,22 @@ class peer {
 };
 
 class MqttConnector : public ::testing::Test {
+ public:
+  int sockets_to_broker_with_nodelay() const {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+      int fd = std::stoi(e.path().filename().string());
+      sockaddr_in peer{};
+      socklen_t len = sizeof peer;
+      if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0 || peer.sin_family != AF_INET) continue;
+      if (ntohs(peer.sin_port) != broker_.port()) continue;
+      int on = 0;
+      socklen_t olen = sizeof on;
+      if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &olen) == 0 && on) ++n;
+    }
+    return n;
+  }
+
  protected:
   void SetUp() override {
     register_all(registry_);
@@ -166,6 +185,8 @@ TEST_F(MqttConnector, QosOneInWithTopicSegmentsThenTemplatedPublishOut) {
   auto* out = add_output(settings("hub"));
   ASSERT_TRUE(wait_ready(*in));
   ASSERT_TRUE(wait_ready(*out));
+  // Both hub clients talk to the broker without Nagle delay.
+  EXPECT_EQ(sockets_to_broker_with_nodelay(), 2);
 
   peer device(broker_.url(), "device");
   wait_subscribed(device, *sink, "pemkab/0000/sensor/probe");
@@ -252,6 +273,36 @@ TEST_F(MqttConnector, UnavailableOffersTheSameMessageAgainUntilTaken) {
   // "late" was taken before "next": order is kept while the hub pushes back.
   ASSERT_GE(taken.size(), 2u);
   EXPECT_EQ(taken[taken.size() - 2]->body, "late");
+}
+
+TEST_F(MqttConnector, HubFallingBehindPausesTheClientWithoutLoss) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  std::atomic<bool> hold{false};
+  sink->decide = [&hold](const message&) { return hold ? status::unavailable : status::accepted; };
+  auto conn = settings("hub-in");
+  conn.set("max_pending", scalar("3"));
+  auto* in = add_input(std::move(conn), map({{"topics", sequence({scalar("bp/#")})}}), sink);
+  ASSERT_TRUE(wait_ready(*in));
+  peer device(broker_.url(), "device");
+  wait_subscribed(device, *sink, "bp/probe");
+  hold = true;
+  for (int i = 0; i < 20; ++i) device.publish("bp/x", "m" + std::to_string(i));
+  // More than max_pending wait: the input lets go of the broker...
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (in->ready() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition
+  }
+  EXPECT_FALSE(in->ready());
+  hold = false;
+  // ...and comes back for the rest once the hub caught up, in order.
+  ASSERT_TRUE(sink->wait_for([](const auto& v) { return !v.empty() && v.back()->body == "m19"; }));
+  std::vector<std::string> bodies;
+  for (const auto& m : sink->taken()) {
+    if (m->body.starts_with("m")) bodies.push_back(m->body);
+  }
+  ASSERT_EQ(bodies.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(bodies[i], "m" + std::to_string(i));
+  EXPECT_TRUE(wait_ready(*in));
 }
 
 TEST_F(MqttConnector, BrokerRestartLosesNoQosOneMessage) {

@@ -4,7 +4,6 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "connectors/connector.h"
@@ -12,8 +11,7 @@
 namespace simpul::test {
 
 /// The hub side of `ingress` for connector tests: records every submission
-/// and answers through `decide` (accepted by default), from another thread
-/// as the real hub may.
+/// and answers through `decide` (accepted by default).
 class collecting_ingress : public connectors::ingress {
  public:
   using status = connectors::ingest_result::status;
@@ -28,13 +26,10 @@ class collecting_ingress : public connectors::ingress {
       if (s != status::unavailable) taken_.push_back(msg);
     }
     cv_.notify_all();
-    std::thread([s, id = msg->id, done = std::move(done)] {
-      connectors::ingest_result r;
-      r.state = s;
-      r.message_id = id;
-      if (s == status::unavailable) r.retry_after = std::chrono::seconds(0);
-      done(std::move(r));
-    }).detach();
+    connectors::ingest_result r;
+    r.state = s;
+    r.message_id = msg->id;
+    done(std::move(r));  // synchronously: no thread may outlive the test
   }
 
   /// Waits until `pred(taken)` holds or the deadline passes.
