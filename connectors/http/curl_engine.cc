@@ -77,7 +77,7 @@ std::shared_ptr<curl_engine> curl_engine::create(net::io_context& io, options op
 }
 
 curl_engine::curl_engine(net::io_context& io, options opts)
-    : io_(io), strand_(net::make_strand(io)), timer_(strand_) {
+    : strand_(net::make_strand(io)), timer_(strand_) {
   CURLM* m = curl_multi_init();
   multi_ = m;
   curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &curl_callbacks::on_socket);

@@ -74,7 +74,7 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
 
   void perform(curl_request req, curl_handler done);
   void shutdown();
-  /// Transfers added and not finished (strand-only view; for tests and probes).
+  /// Transfers handed to `perform` and not yet answered (for probes and tests).
   std::size_t in_flight() const { return in_flight_.load(); }
 
   struct transfer;
@@ -93,7 +93,6 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
   void finish(std::unique_ptr<transfer> t, int code);
   void cancel_all();
 
-  boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
   void* multi_ = nullptr;  // CURLM*, kept opaque so users need not include curl.h
