@@ -24,8 +24,6 @@ constexpr std::string_view usage_text =
     "  eval EXPR          evaluate a JSONata expression\n"
     "  map -m MAPPING     apply a mapping file\n"
     "  test [PATH...]     run the examples of mapping files\n"
-    "  dlq ...            list, show, replay, purge dead letters\n"
-    "  audit verify FILE  verify the audit log's hash chain\n"
     "  version            print the version\n"
     "\n"
     "Run 'simpul <command> --help' for a command's options.\n";
