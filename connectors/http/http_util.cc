@@ -78,37 +78,6 @@ std::string make_traceparent(std::string_view trace_id) {
   return "00-" + trace + "-" + span + "-01";
 }
 
-result<host_port> parse_host_port(std::string_view text) {
-  auto bad = [&](std::string why) {
-    return make_error("http.bad_listen",
-                      "'" + std::string(text) + "' is not host:port (" + std::move(why) + ")");
-  };
-  host_port out;
-  std::string_view port_text;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return bad("IPv6 addresses are written [addr]:port");
-    }
-    out.host = std::string(text.substr(1, close - 1));
-    port_text = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return bad("missing ':port'");
-    out.host = std::string(text.substr(0, colon));
-    port_text = text.substr(colon + 1);
-  }
-  if (out.host.empty()) return bad("missing host");
-  unsigned port = 0;
-  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || p != port_text.data() + port_text.size() ||
-      port > 65535) {
-    return bad("port must be 0..65535");
-  }
-  out.port = static_cast<std::uint16_t>(port);
-  return out;
-}
-
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);

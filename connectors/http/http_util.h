@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "connectors/http/responder.h"
+#include "hub/config/host_port.h"
 #include "hub/error.h"
 
 namespace simpul::http {
@@ -28,12 +29,10 @@ std::optional<std::string> trace_id_from_traceparent(std::string_view header);
 /// fresh span id. A malformed trace id is replaced by a new one.
 std::string make_traceparent(std::string_view trace_id);
 
-/// `host:port` (IPv6 as `[::1]:8080`); port may be 0.
-struct host_port {
-  std::string host;
-  std::uint16_t port = 0;
-};
-result<host_port> parse_host_port(std::string_view text);
+/// `host:port` (IPv6 as `[::1]:8080`); port may be 0. One parser for the
+/// whole hub: the config validator checks `listen` fields with the same one.
+using config::host_port;
+using config::parse_host_port;
 
 /// `Retry-After` as delay-seconds or an HTTP-date, relative to `now`.
 /// Nothing when unparseable; a date in the past gives 0.

@@ -58,7 +58,7 @@ TEST(HostPort, ParsesHostsAndPorts) {
   EXPECT_FALSE(parse_host_port("host:70000"));
   EXPECT_FALSE(parse_host_port("host:http"));
   EXPECT_FALSE(parse_host_port("[::1]8080"));
-  EXPECT_EQ(parse_host_port("x").error().code, "http.bad_listen");
+  EXPECT_EQ(parse_host_port("x").error().code, "config.bad_listen");
 }
 
 TEST(RetryAfter, SecondsAndDates) {
