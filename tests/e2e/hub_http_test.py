@@ -131,12 +131,29 @@ routes:
     from: {{connector: api, path: /reply}}
     mode: request_reply
     to: [ok_out]
+  checked:
+    from: {{connector: api, path: /checked}}
+    steps:
+      - validate: {tmp}/schema.json
+      - filter: 'status != "draft"'
+      - split: items
+    to: [copy_out]
+  checked_reply:
+    from: {{connector: api, path: /checked-reply}}
+    mode: request_reply
+    steps:
+      - validate: {tmp}/schema.json
+    to: [ok_out]
   slow:
     from: {{connector: api, path: /slow}}
     mode: request_reply
     timeout: 300ms
     to: [slow_out]
 """
+    with open(os.path.join(tmp, "schema.json"), "w") as f:
+        json.dump({"type": "object", "required": ["status", "items"],
+                   "properties": {"status": {"type": "string"},
+                                  "items": {"type": "array", "minItems": 1}}}, f)
     cfg = os.path.join(tmp, "simpul.yaml")
     with open(cfg, "w") as f:
         f.write(config)
@@ -189,6 +206,28 @@ routes:
         request(api, "POST", "/fanout", b'{"f":1}')
         check("fan-out reaches both outputs",
               wait_for(lambda: standin.count("/copy") == 1 and standin.count("/ok") == before_ok + 1))
+
+        copies = standin.count("/copy")
+        s, _, b = request(api, "POST", "/checked", b'{"status":"final","items":[{"n":1},{"n":2},{"n":3}]}')
+        check("split delivers one message per array element",
+              s == 202 and wait_for(lambda: standin.count("/copy") == copies + 3), (s, standin.count("/copy")))
+        with standin.lock:
+            parts = [json.loads(r[2]) for r in standin.requests if r[0] == "/copy"][-3:]
+        # Parts are delivered in parallel (the route is not `ordered`).
+        check("split parts carry the elements",
+              sorted(p["n"] for p in parts) == [1, 2, 3], parts)
+        s, _, _ = request(api, "POST", "/checked", b'{"status":"draft","items":[{"n":9}]}')
+        time.sleep(0.2)
+        check("filter drops drafts (accepted, not delivered)",
+              s == 202 and standin.count("/copy") == copies + 3
+              and _metric(admin, 'simpul_messages_filtered_total{route="checked"}') == 1, s)
+        s, _, b = request(api, "POST", "/checked", b'{"status":"final"}')
+        check("schema failure in accept mode: 422 and dead-lettered",
+              s == 422 and b"required" in b
+              and wait_for(lambda: _metric(admin, 'simpul_dlq_depth{route="checked"}') == 1), (s, b))
+        s, _, b = request(api, "POST", "/checked-reply", b'{"status":"final","items":[]}')
+        check("schema failure in request-reply mode: 422 naming the schema path",
+              s == 422 and b"minItems" in b and b"/items" in b, (s, b))
 
         s, _, b = request(api, "POST", "/reply", b'{"q":1}')
         check("request-reply passes the service's answer through", s == 201 and b"N-1" in b, (s, b))
