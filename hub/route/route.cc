@@ -56,6 +56,7 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
       accepted_(m.accepted.Add({{"route", cfg.name}})),
       filtered_(m.filtered.Add({{"route", cfg.name}})),
       mapping_errors_(m.mapping_errors.Add({{"route", cfg.name}})),
+      mapped_(m.mapped.Add({{"route", cfg.name}})),
       in_flight_gauge_(m.in_flight.Add({{"route", cfg.name}})),
       step_duration_(m.mapping_duration.Add({{"route", cfg.name}},
                                             monitoring::catalogue::latency_buckets())),
@@ -124,6 +125,7 @@ std::expected<std::vector<message_ptr>, step_failure> route::run_steps(
     for (const auto& m : current) {
       auto out = s->apply(m);
       if (!out) return std::unexpected(out.error());
+      if (std::string_view(s->kind()) == "map") mapped_.Increment();
       for (auto& o : *out) next.push_back(std::move(o));
     }
     current = std::move(next);

@@ -99,6 +99,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   prometheus::Counter& accepted_;
   prometheus::Counter& filtered_;
   prometheus::Counter& mapping_errors_;
+  prometheus::Counter& mapped_;
   prometheus::Gauge& in_flight_gauge_;
   prometheus::Histogram& step_duration_;
   monitoring::catalogue& metrics_;
