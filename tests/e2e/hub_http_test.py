@@ -238,6 +238,13 @@ routes:
         # Two bodies reached the route; 405 and 413 are refused before it.
         check("/metrics counts what was sent", received == 2, received)
 
+        promtool = shutil.which("promtool")
+        if promtool:
+            _, _, body = request(admin, "GET", "/metrics")
+            lint = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True)
+            check("promtool check metrics passes on the live /metrics", lint.returncode == 0,
+                  (lint.stdout + lint.stderr).decode()[:2000])
+
         # Shutdown: a delivery in flight holds the drain; /readyz says 503 meanwhile.
         standin.script["/ok"] = [(200, b"{}", 1.0)]
         request(api, "POST", "/accept", b'{"last":1}')
