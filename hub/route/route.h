@@ -59,7 +59,6 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   void stop_accepting() { accepting_ = false; }
   void drain(std::function<void()> idle);
   void stop();
-  std::int64_t in_flight() const { return in_flight_.load(); }
 
  private:
   /// Each message the steps produced, with the targets whose `when` matched.
@@ -79,8 +78,6 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   std::string name_;
   config::route_mode mode_;
   std::chrono::milliseconds timeout_;
-  std::uint64_t max_messages_;
-  std::uint64_t max_bytes_;
   config::retry_policy retry_;
   bool ordered_;
   parts parts_;
