@@ -78,13 +78,7 @@ result<output::route_options> output::read_options(const config::node& n) {
 }
 
 result<std::shared_ptr<const output::route_options>> output::options_for(const config::node_ptr& n) {
-  std::lock_guard lock(cache_mutex_);
-  if (auto it = cache_.find(n.get()); it != cache_.end()) return it->second.second;
-  auto o = read_options(n ? *n : config::node{});
-  if (!o) return std::unexpected(o.error());
-  auto shared = std::make_shared<const route_options>(std::move(*o));
-  cache_[n.get()] = {n, shared};
-  return shared;
+  return cache_.get(n, &output::read_options);
 }
 
 void output::send(message_ptr msg, config::node_ptr route_options, delivery_handler done) {

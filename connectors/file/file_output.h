@@ -10,6 +10,7 @@
 
 #include "connectors/connector.h"
 #include "connectors/file/file_settings.h"
+#include "connectors/options_cache.h"
 #include "connectors/text_template.h"
 
 namespace simpul::connectors::file {
@@ -47,8 +48,7 @@ class output final : public connectors::output {
   output_settings settings_;
   boost::asio::thread_pool disk_{1};
   bool started_ = false;
-  std::mutex cache_mutex_;
-  std::map<const config::node*, std::pair<config::node_ptr, std::shared_ptr<const route_options>>> cache_;
+  options_cache<route_options> cache_;
 };
 
 }  // namespace simpul::connectors::file

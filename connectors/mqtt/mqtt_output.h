@@ -6,6 +6,7 @@
 
 #include "connectors/connector.h"
 #include "connectors/mqtt/mqtt_session.h"
+#include "connectors/options_cache.h"
 #include "connectors/text_template.h"
 
 namespace simpul::connectors::mqtt {
@@ -44,9 +45,7 @@ class output final : public connectors::output {
 
   std::shared_ptr<session> session_;
   std::string connector_;
-  std::mutex cache_mutex_;
-  /// Parsed `to:` options per route (keyed by the node, which the hub keeps alive).
-  std::map<const config::node*, std::pair<config::node_ptr, std::shared_ptr<const route_options>>> cache_;
+  options_cache<route_options> cache_;  ///< parsed `to:` options per route
 };
 
 }  // namespace simpul::connectors::mqtt
