@@ -1,5 +1,7 @@
 #include "monitoring/log.h"
 
+#include "monitoring/json_escape.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -23,29 +25,6 @@ const char* name_of(level l) {
     case level::off: return "OFF";
   }
   return "?";
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
 }
 
 // Control characters from untrusted input never reach a terminal raw.

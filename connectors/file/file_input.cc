@@ -1,5 +1,7 @@
 #include "connectors/file/file_input.h"
 
+#include "monitoring/json_escape.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/inotify.h>
@@ -34,28 +36,6 @@ std::string utc_suffix() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
   return buf;
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
 }
 
 /// Writes `text` to `path` atomically (temp file, fsync, rename).
@@ -363,7 +343,7 @@ void input::finish(const std::string& name, const std::string& sha, const record
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
                 ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +
-                "\", \"reason\": \"" + json_escape(e.reason) + "\"}";
+                "\", \"reason\": \"" + monitoring::json_escape(e.reason) + "\"}";
   }
   fs::path dest = (unreadable ? settings_.failed_dir : settings_.processed_dir) / (name + "." + utc_suffix());
   std::error_code ec;
@@ -373,9 +353,9 @@ void input::finish(const std::string& name, const std::string& sha, const record
     return;
   }
   if (!failures.empty() || !records.fatal.empty()) {
-    std::string sidecar = "{\n  \"file\": \"" + json_escape(name) + "\",\n  \"sha256\": \"" + sha +
+    std::string sidecar = "{\n  \"file\": \"" + monitoring::json_escape(name) + "\",\n  \"sha256\": \"" + sha +
                           "\",\n  \"records\": " + std::to_string(records.records.size()) + ",\n";
-    if (!records.fatal.empty()) sidecar += "  \"error\": \"" + json_escape(records.fatal) + "\",\n";
+    if (!records.fatal.empty()) sidecar += "  \"error\": \"" + monitoring::json_escape(records.fatal) + "\",\n";
     sidecar += "  \"failed\": [" + (failures.empty() ? "" : "\n    " + failures + "\n  ") + "]\n}\n";
     fs::path side = dest;
     side += ".error.json";

@@ -4,22 +4,12 @@
 
 #include "hub/hub.h"
 #include "monitoring/catalogue.h"
+#include "monitoring/json_escape.h"
 
 namespace simpul::hub {
 namespace {
 
-std::string json_escape(std::string_view s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      o += ' ';
-      continue;
-    }
-    o += c;
-  }
-  return o;
-}
+using monitoring::json_escape;
 
 admin_api::response error_response(int status, std::string_view code, std::string_view text) {
   admin_api::response r;

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "hub/route/json_text.h"
+#include "monitoring/json_escape.h"
 
 namespace simpul::hub {
 
@@ -27,16 +28,9 @@ ingest_result unavailable(std::string reason, std::chrono::seconds retry_after) 
 }
 
 std::string error_json(std::string_view code, std::string_view text) {
-  auto esc = [](std::string_view s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '"' || c == '\\') o += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) { o += ' '; continue; }
-      o += c;
-    }
-    return o;
-  };
-  return R"({"error":{"code":")" + esc(code) + R"(","message":")" + esc(text) + R"("}})";
+  using monitoring::json_escape;
+  return R"({"error":{"code":")" + json_escape(code) + R"(","message":")" + json_escape(text) +
+         R"("}})";
 }
 
 }  // namespace
