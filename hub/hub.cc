@@ -141,6 +141,14 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
       }
     }
   }
+  if (!rc.reply_map.empty()) {
+    const auto* ref = cfg_->find_mapping(rc.reply_map);
+    if (!ref) return make_error("hub.mapping", "unknown mapping " + rc.reply_map);
+    if (!svc_.expressions) return make_error("hub.no_engine", "reply_map needs the mapping engine");
+    auto m = svc_.expressions->load_mapping(*ref);
+    if (!m) return std::unexpected(m.error());
+    p.reply_map = *m;
+  }
   for (const auto& tc : rc.to) {
     route::target t;
     t.connector = tc.connector;

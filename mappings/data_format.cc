@@ -27,6 +27,18 @@ std::string_view content_type_of(data_format::kind k) {
   return "application/json";
 }
 
+data_format::kind format_of_extension(std::string_view path, data_format::kind fallback) {
+  auto dot = path.rfind('.');
+  if (dot == std::string_view::npos || path.find('/', dot) != std::string_view::npos) return fallback;
+  std::string ext;
+  for (char c : path.substr(dot + 1)) ext += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (ext == "xml") return data_format::kind::xml;
+  if (ext == "csv") return data_format::kind::csv;
+  if (ext == "json") return data_format::kind::json;
+  if (ext == "txt") return data_format::kind::text;
+  return fallback;
+}
+
 formats::format_result<jsonata::value> decode(std::string_view body, const data_format& format) {
   switch (format.type) {
     case data_format::kind::text: return jsonata::value::string(body);

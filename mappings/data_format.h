@@ -24,6 +24,10 @@ struct data_format {
 /// "json" | "xml" | "csv" | "text", or nullopt-like failure.
 std::expected<data_format::kind, std::string> parse_format_kind(std::string_view name);
 
+/// The format a file's extension names (".xml" -> xml, ".csv" -> csv,
+/// ".json" -> json, ".txt" -> text); `fallback` for anything else.
+data_format::kind format_of_extension(std::string_view path, data_format::kind fallback);
+
 /// MIME type written for a format ("application/json", "application/xml",
 /// "text/csv", "text/plain").
 std::string_view content_type_of(data_format::kind k);

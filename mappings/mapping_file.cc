@@ -79,7 +79,7 @@ std::vector<example_result> mapping_file::run_examples() const {
   std::vector<example_result> results;
   for (const auto& ex : examples_) {
     example_result r{ex.name, false, {}};
-    auto got = evaluate(ex.input);
+    auto got = evaluate(ex.input, ex.vars);
     if (!got) {
       r.differences.push_back("error: " + got.error().code + " " + got.error().message);
       results.push_back(std::move(r));

@@ -51,6 +51,7 @@ struct mapping_example {
   std::string name;
   jsonata::value input;
   jsonata::value expected;
+  jsonata::bindings vars;  ///< `attributes:` / `headers:` of the example, bound as in the hub
   bool expected_encoded = false;
   int line = 0;
 };

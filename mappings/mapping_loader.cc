@@ -53,6 +53,25 @@ class mapping_loader {
   std::string text_;
 };
 
+namespace {
+
+// `$lookup(object, key)` keeps its JSONata meaning beside the mapping's
+// `$lookup(table, key)`: the first argument's type tells them apart.
+jsonata::value builtin_lookup(const jsonata::value& v, const jsonata::value& key) {
+  if (!key.is_string()) return {};
+  if (v.is_array()) {
+    auto out = jsonata::value::new_array();
+    for (const auto& x : v.arr().items) {
+      if (const jsonata::value* f = x.get(key.as_string())) out.push(*f);
+    }
+    return out;
+  }
+  const jsonata::value* f = v.get(key.as_string());
+  return f ? *f : jsonata::value{};
+}
+
+}  // namespace
+
 std::expected<void, mapping_error> mapping_loader::check_keys(const YAML::Node& map,
                                                               const std::set<std::string>& allowed,
                                                               std::string_view where) const {
@@ -187,13 +206,25 @@ std::expected<jsonata::value, mapping_error> mapping_loader::read_sample(const Y
 std::expected<void, mapping_error> mapping_loader::read_examples(const YAML::Node& n, mapping_file& m) const {
   if (!n.IsSequence()) return error_at(n, "mapping.schema", "examples must be a list");
   for (const auto& item : n) {
-    auto ok = check_keys(item, {"name", "input", "input_file", "expected", "expected_file"}, "example");
+    auto ok = check_keys(item, {"name", "input", "input_file", "expected", "expected_file", "attributes", "headers"},
+                         "example");
     if (!ok) return ok;
     mapping_example ex;
     ex.line = item.Mark().line + 1;
     ex.name = item["name"] ? item["name"].Scalar() : "example " + std::to_string(m.examples_.size() + 1);
+    // What the hub binds beside the body ($attributes: e.g. the MQTT topic
+    // levels; $headers), so a mapping that reads them can be tested offline.
+    for (const char* var : {"attributes", "headers"}) {
+      if (!item[var]) continue;
+      if (!item[var].IsMap()) return error_at(item[var], "mapping.schema", std::string(var) + " must be a map");
+      ex.vars.emplace_back(var, yaml_to_value(item[var]));
+    }
     if (item["input_file"]) {
-      auto v = read_sample(item["input_file"], m.input_);
+      // A mapping without `input:` reads what the message's content type
+      // says; a sample file says it with its extension.
+      data_format in = m.input_;
+      if (!m.input_explicit_) in.type = format_of_extension(item["input_file"].Scalar(), in.type);
+      auto v = read_sample(item["input_file"], in);
       if (!v) return fail(v.error());
       ex.input = std::move(*v);
     } else if (item["input"]) {
@@ -275,8 +306,9 @@ std::expected<std::shared_ptr<const mapping_file>, mapping_error> mapping_loader
   if (!reg) return fail(mapping_error{reg.error().code, reg.error().message, file_, 0, 0});
   const auto* tables = &m->lookups_;
   auto lk = m->functions_->add(
-      "lookup", "<sj:j>", [tables](std::span<const jsonata::value> args, jsonata::host_error& err) {
+      "lookup", "<xj:j>", [tables](std::span<const jsonata::value> args, jsonata::host_error& err) {
         if (args.size() < 2 || args[1].is_undefined()) return jsonata::value{};
+        if (!args[0].is_string()) return builtin_lookup(args[0], args[1]);
         auto t = tables->find(args[0].as_string());
         if (t == tables->end()) {
           err.code = "LOOKUP_TABLE";

@@ -338,7 +338,8 @@ void input::finish(const std::string& name, const std::string& sha, const record
   std::string failures;
   for (const auto& e : log.entries()) {
     if (e.what == progress_log::outcome::ok) continue;
-    unreadable = unreadable || e.what == progress_log::outcome::unreadable;
+    unreadable = unreadable || e.what == progress_log::outcome::unreadable ||
+                 (settings_.rejected_to_failed && e.what == progress_log::outcome::rejected);
     int line = e.index < records.records.size() ? records.records[e.index].line : 0;
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +

@@ -40,6 +40,10 @@ config::component_spec build_spec() {
       field("processing_dir", field_type::string, "Claimed files (default <dir>/processing)"),
       field("processed_dir", field_type::string, "Finished files (default <dir>/processed)"),
       field("failed_dir", field_type::string, "Files with unreadable records (default <dir>/failed)"),
+      field("rejected_to_failed", field_type::boolean,
+            "Move a file with a record the hub rejected to failed/ (default: processed/, the "
+            "rejected records being in the DLQ); meant for json/xml/raw, where the record is the file")
+          .fallback("false"),
       field("max_file_size", field_type::size, "Larger files are moved to failed/ unread").fallback("256MiB"),
       field("content_type", field_type::string, "raw: content type of the messages")
           .fallback("application/octet-stream"),
@@ -116,6 +120,7 @@ result<input_settings> read_input_settings(const config::node& n) {
   s.failed_dir = dir_or("failed_dir", "failed");
   s.max_file_size = n.get_size("max_file_size", s.max_file_size);
   s.content_type = n.get_string("content_type", "application/octet-stream");
+  s.rejected_to_failed = n.get_bool("rejected_to_failed", false);
   return s;
 }
 

@@ -33,6 +33,10 @@ struct input_settings {
   std::filesystem::path processed_dir, failed_dir, processing_dir;
   std::uint64_t max_file_size = 256ull << 20;
   std::string content_type;  ///< for raw; others follow the format
+  /// A file with a record the hub rejected (dead-lettered) goes to failed/
+  /// instead of processed/: for one-message-per-file inputs, where a
+  /// rejected record means the whole file was refused.
+  bool rejected_to_failed = false;
 };
 
 struct output_settings {

@@ -59,7 +59,14 @@ int run_map_command(std::span<const std::string_view> args) {
     }
     body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  auto out = (*m)->apply(body, "");
+  // Without an `input:` block the mapping follows the content type: take it
+  // from the file's extension (.xml, .csv), as a route would from the message.
+  std::string content_type;
+  if (!input_path.empty() && input_path != "-") {
+    auto k = mappings::format_of_extension(input_path, mappings::data_format::kind::json);
+    content_type = std::string(mappings::content_type_of(k));
+  }
+  auto out = (*m)->apply(body, content_type);
   if (!out) {
     std::fprintf(stderr, "simpul map: %s\n", mappings::to_string(out.error()).c_str());
     return 1;

@@ -83,6 +83,7 @@ struct route_config {
   node_ptr from_options;   ///< per-route input options (spec().route_fields), defaults filled
   std::string when;        ///< JSONata condition on the incoming message; empty = all
   route_mode mode = route_mode::accept;
+  std::string reply_map;   ///< request-reply: mapping applied to a 2xx answer; empty = none
   bool ordered = false;    ///< keep per-key order on delivery
   std::vector<step_config> steps;
   std::vector<target_config> to;

@@ -87,10 +87,13 @@ const std::vector<field_spec>& route_fields() {
             "which it is true."),
       allowed(field("mode", field_type::string,
                     "`accept`: store and forward (the input is answered once the message is "
-                    "durable). `request_reply`: the caller waits for the single output's answer "
-                    "(only inputs that support it).",
+                    "durable). `request_reply`: the caller waits for the answer of the first "
+                    "output whose `when` matches (only inputs that support it).",
                     "accept"),
               {"accept", "request_reply"}),
+      field("reply_map", field_type::string,
+            "Request-reply: a mapping under `mappings:` applied to the output's 2xx answer "
+            "before the caller gets it (e.g. back to the caller's field names)."),
       field("ordered", field_type::boolean, "Deliver messages with the same key in order.",
             "false"),
       field("steps", field_type::any, "Processing steps, in order (see below)."),

@@ -71,11 +71,25 @@ route_config route_checker::check_route(const std::string& name, node& route,
                     ") cannot wait for a reply (expected mode: accept, or an input that "
                     "supports request_reply)");
     }
-    if (to && r.to.size() > 1) {
+    // Several outputs are fine when each but the last has a `when`: the
+    // first that matches answers (content-based choice of the service).
+    for (std::size_t i = 0; to && i + 1 < r.to.size(); ++i) {
+      if (!r.to[i].when.empty()) continue;
       v_.report(to->where(), child_path(path, "to"),
-                "a request_reply route answers with one output's reply (expected exactly one "
-                "output, found " +
-                    std::to_string(r.to.size()) + ")");
+                "a request_reply route answers with one output's reply (expected one output, "
+                "or a `when` on every output but the last; output " +
+                    std::to_string(i) + " has none)");
+      break;
+    }
+  }
+  if (const node* reply = route.find("reply_map")) {
+    r.reply_map = reply->text();
+    if (r.mode != route_mode::request_reply) {
+      v_.report(reply->where(), child_path(path, "reply_map"),
+                "reply_map needs mode: request_reply (only a waiting caller gets an answer)");
+    } else if (!names_.mappings.contains(r.reply_map)) {
+      v_.report(reply->where(), child_path(path, "reply_map"),
+                unknown_name("mapping", reply->display(), names_.mappings));
     }
   }
   r.ordered = route.get_bool("ordered");

@@ -231,6 +231,27 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
   }
 }
 
+// The answer as the caller expects it (`reply_map`); the mapping sees the
+// answer as its body and the request's headers and attributes. A failure is
+// the hub's fault towards the caller (502), never the service's.
+void route::map_reply(const message& request, ingest_result& r) const {
+  message answer = request;
+  answer.body = std::move(r.reply_body);
+  answer.content_type = r.reply_content_type;
+  auto mapped = parts_.reply_map->apply(answer);
+  if (!mapped) {
+    mapping_errors_.Increment();
+    r.http_status = 502;
+    r.reply_content_type = "application/json";
+    r.reply_body = error_json(mapped.error().code, mapped.error().message);
+    return;
+  }
+  r.reply_body = std::move(mapped->body);
+  r.reply_content_type = std::move(mapped->content_type);
+  r.reply_headers.erase("Content-Length");
+  r.reply_headers.erase("Content-Type");
+}
+
 void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   auto routed = route_message(msg);
   if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
@@ -274,7 +295,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
     r.reply_body = error_json("route.timeout", "the output did not answer within the route timeout");
     c->done(std::move(r));
   });
-  t.out->send(out_msg, t.options, [c, self, &delivered](connectors::delivery_result res) {
+  t.out->send(out_msg, t.options, [c, self, &delivered, out_msg](connectors::delivery_result res) {
     if (c->answered.exchange(true)) return;
     c->timer.cancel();
     self->finished_one();
@@ -289,6 +310,9 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
       r.reply_body = std::move(res.response_body);
       r.reply_content_type = std::move(res.response_content_type);
       r.reply_headers = std::move(res.response_headers);
+      if (self->parts_.reply_map && r.http_status >= 200 && r.http_status < 300) {
+        self->map_reply(*out_msg, r);
+      }
     } else {
       r.http_status = 502;
       r.reply_content_type = "application/json";

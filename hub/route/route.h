@@ -46,6 +46,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     std::vector<target> targets;
     std::shared_ptr<spool::route_spool> spool;       ///< accept mode only
     std::shared_ptr<dead_letter_sink> dlq;
+    std::shared_ptr<const mapping_transform> reply_map;  ///< request-reply: applied to 2xx answers
   };
 
   route(boost::asio::io_context& io, const config::route_config& cfg, parts p,
@@ -70,6 +71,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   void accept(message_ptr msg, connectors::ingest_handler done);
   void request_reply(message_ptr msg, connectors::ingest_handler done);
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
+  void map_reply(const message& request, connectors::ingest_result& r) const;
   void finished_one();  // a request-reply call answered
   void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
                       std::function<void()> idle);

@@ -97,6 +97,13 @@ std::expected<void, js::jsonata_error> register_domain_functions(js::function_re
   std::vector<entry> entries{
       {"idDateToIso", "<s-:s>",
        string_fn([](std::string_view s) { return parse_indonesian_date(s); })},
+      {"idDateTimeToIso", "<s-s?:s>",
+       [](args_t args, js::host_error& err) -> js::value {
+         if (args.empty() || !args[0].is_string()) return {};
+         std::string_view zone = args.size() > 1 && args[1].is_string() ? args[1].as_string() : "";
+         return convert(parse_indonesian_datetime(args[0].as_string(), zone), err,
+                        [](const std::string& s) { return str(s); });
+       }},
       {"rupiahToDecimal", "<s-:s>", string_fn([](std::string_view s) { return parse_rupiah(s); })},
       {"phoneToE164", "<s-:s>", string_fn([](std::string_view s) { return normalize_phone(s); })},
       {"regionNormalize", "<s-:s>",

@@ -1,0 +1,277 @@
+"""Shared parts of the end-to-end tests of the shipped examples (examples/<name>/).
+
+Each test starts the real `simpul` binary with the example's own simpul.yaml,
+rewritten only where a test must differ (ports, directories, the national
+service's URL), feeds the example's sample inputs through the real connector
+and compares what a national stand-in (a real HTTP server in the test
+process) received with the example's expected outputs, field by field.
+
+python3 standard library plus PyYAML (Debian python3-yaml).
+"""
+import http.client
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+EXAMPLES = os.path.join(REPO, "examples")
+# Third-party region tables stay outside the repository (see examples/README.md).
+REGION_TABLES = os.path.abspath(os.path.join(REPO, "..", "shared", "spbe", "data"))
+if not os.path.isdir(REGION_TABLES):
+    REGION_TABLES = os.path.abspath(os.path.join(REPO, "..", "..", "shared", "spbe", "data"))
+
+
+def region_tables():
+    """The full Kemendagri tables, or None (tests that need them then skip)."""
+    return REGION_TABLES if os.path.isfile(os.path.join(REGION_TABLES, "kecamatan.csv")) else None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(cond, timeout=20.0, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+class Results:
+    """Counts checks; prints one line per failure and a summary."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+
+    def check(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {self.name}: {what}")
+            if detail:
+                for line in str(detail).splitlines():
+                    print(f"    {line}")
+        return ok
+
+    def skip(self, what, why):
+        self.skipped += 1
+        print(f"SKIP {self.name}: {what}: {why}")
+
+    def finish(self):
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed, {self.skipped} skipped")
+        return 1 if self.failed else 0
+
+
+def json_diff(expected, got, path="$"):
+    """Every difference as 'path: expected X, got Y' (keys, order of arrays, types)."""
+    out = []
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for k in expected:
+            if k not in got:
+                out.append(f"{path}.{k}: missing (expected {json.dumps(expected[k], ensure_ascii=False)})")
+            else:
+                out += json_diff(expected[k], got[k], f"{path}.{k}")
+        for k in got:
+            if k not in expected:
+                out.append(f"{path}.{k}: unexpected field {json.dumps(got[k], ensure_ascii=False)}")
+        return out
+    if isinstance(expected, list) and isinstance(got, list):
+        if len(expected) != len(got):
+            out.append(f"{path}: expected {len(expected)} elements, got {len(got)}")
+        for i, (e, g) in enumerate(zip(expected, got)):
+            out += json_diff(e, g, f"{path}[{i}]")
+        return out
+    same_type = type(expected) is type(got) or (
+        isinstance(expected, (int, float)) and isinstance(got, (int, float))
+        and not isinstance(expected, bool) and not isinstance(got, bool))
+    if not same_type or expected != got:
+        out.append(f"{path}: expected {json.dumps(expected, ensure_ascii=False)}, "
+                   f"got {json.dumps(got, ensure_ascii=False)}")
+    return out
+
+
+def dotted(doc, path):
+    """doc['a']['b'] for 'a.b'; a KeyError becomes a sentinel."""
+    cur = doc
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return "<missing>"
+        cur = cur[part]
+    return cur
+
+
+class StandIn:
+    """The national service: records every request; `answer(path, body)` may
+    return (status, body bytes) to script replies (default 200 {"ok":true})."""
+
+    def __init__(self, answer=None):
+        self.lock = threading.Lock()
+        self.requests = []  # (method, path, headers, body bytes)
+        self.answer = answer
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(n)
+                with outer.lock:
+                    outer.requests.append(("POST", self.path, dict(self.headers), body))
+                status, reply = 200, b'{"ok":true}'
+                if outer.answer:
+                    status, reply = outer.answer(self.path, body)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def bodies(self, path=None):
+        with self.lock:
+            return [json.loads(r[3]) for r in self.requests if path is None or r[1] == path]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Hub:
+    """`simpul run` on a copy of examples/<name>/simpul.yaml.
+
+    `override(cfg, tmp)` edits the parsed config (a dict) before it is written
+    to the temp dir; mapping paths are made absolute so the copy finds the
+    example's mappings, and hub.data_dir and the admin port always move into
+    the test's own temp dir / a free port."""
+
+    def __init__(self, binary, example, override, env=None):
+        self.tmp = tempfile.mkdtemp(prefix=f"simpul-{example}-")
+        self.example_dir = os.path.join(EXAMPLES, example)
+        with open(os.path.join(self.example_dir, "simpul.yaml"), encoding="utf-8") as f:
+            cfg = yaml.safe_load(f)
+        cfg.setdefault("hub", {})["data_dir"] = os.path.join(self.tmp, "data")
+        self.admin_port = free_port()
+        cfg["hub"].setdefault("admin", {})["listen"] = f"127.0.0.1:{self.admin_port}"
+        cfg["hub"]["log_level"] = "debug"
+        for name, path in (cfg.get("mappings") or {}).items():
+            cfg["mappings"][name] = os.path.join(self.example_dir, path)
+        override(cfg, self.tmp)
+        self.config = cfg
+        self.config_path = os.path.join(self.tmp, "simpul.yaml")
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(cfg, f, sort_keys=False, allow_unicode=True)
+        self.log_path = os.path.join(self.tmp, "hub.log")
+        full_env = dict(os.environ)
+        full_env.pop("SIMPUL_REGION_TABLES", None)
+        full_env.update(env or {})
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([binary, "run", "-c", self.config_path], cwd=self.tmp,
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
+        if not wait_for(lambda: self.proc.poll() is not None or self.get("/readyz")[0] == 200, 30):
+            raise RuntimeError("hub not ready in 30 s:\n" + self.log_text())
+        if self.proc.poll() is not None:
+            raise RuntimeError("hub exited:\n" + self.log_text())
+
+    def get(self, path):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", self.admin_port, timeout=5)
+            c.request("GET", path)
+            r = c.getresponse()
+            out = (r.status, r.read().decode())
+            c.close()
+            return out
+        except OSError:
+            return (0, "")
+
+    def metric(self, name_and_labels):
+        """Value of one exact series ('simpul_dlq_depth{route="x"}'), 0 when absent."""
+        status, text = self.get("/metrics")
+        for line in text.splitlines():
+            if line.startswith(name_and_labels + " "):
+                return float(line.split()[-1])
+        return 0.0
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")[-6000:]
+
+    def stop(self, keep=False):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        if not keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def post(port, path, body, content_type):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    c.request("POST", path, body=body, headers={"Content-Type": content_type})
+    r = c.getresponse()
+    out = (r.status, r.read().decode(errors="replace"))
+    c.close()
+    return out
+
+
+def drop_file(src, directory, name=None):
+    """Copies `src` into a watched folder the way a careful exporter does:
+    a hidden temp name, then rename (the input never takes dot-files)."""
+    os.makedirs(directory, exist_ok=True)
+    name = name or os.path.basename(src)
+    tmp = os.path.join(directory, "." + name + ".part")
+    shutil.copyfile(src, tmp)
+    os.rename(tmp, os.path.join(directory, name))
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def sidecars(directory):
+    """Parsed *.error.json files in `directory` (processed/ or failed/)."""
+    out = []
+    if os.path.isdir(directory):
+        for n in sorted(os.listdir(directory)):
+            if n.endswith(".error.json"):
+                out.append(load_json(os.path.join(directory, n)))
+    return out
+
+
+def main(test_fn):
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "simpul")
+    binary = os.path.abspath(binary)
+    if not os.access(binary, os.X_OK):
+        print(f"no simpul binary at {binary}")
+        sys.exit(2)
+    sys.exit(test_fn(binary))
