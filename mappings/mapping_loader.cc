@@ -64,6 +64,9 @@ jsonata::value builtin_lookup(const jsonata::value& v, const jsonata::value& key
     for (const auto& x : v.arr().items) {
       if (const jsonata::value* f = x.get(key.as_string())) out.push(*f);
     }
+    // As a JSONata path result: nothing is undefined, one value is itself.
+    if (out.arr().items.empty()) return {};
+    if (out.arr().items.size() == 1) return out.arr().items.front();
     return out;
   }
   const jsonata::value* f = v.get(key.as_string());

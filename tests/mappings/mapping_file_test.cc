@@ -166,6 +166,65 @@ TEST(MappingFile, ContentTypeSelectsReaderWhenInputUnspecified) {
   EXPECT_TRUE(inline_values.empty());
 }
 
+TEST(MappingFile, SampleFileExtensionPicksReaderWhenInputUnspecified) {
+  temp_dir dir;
+  dir.write("s/a.xml", "<r><a>1</a></r>");
+  dir.write("s/b.csv", "a;b\r\n2;3\r\n");
+  auto path = dir.write("x.yaml", R"y(expression: r ? r.a : $[0].a
+examples:
+  - {name: xml, input_file: s/a.xml, expected: "1"}
+  - {name: csv, input_file: s/b.csv, expected: "2"}
+)y");
+  auto m = mapping_file::load(path);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto results = (*m)->run_examples();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].passed) << (results[0].differences.empty() ? "" : results[0].differences[0]);
+  EXPECT_TRUE(results[1].passed) << (results[1].differences.empty() ? "" : results[1].differences[0]);
+  EXPECT_EQ(format_of_extension("dir.v2/file", data_format::kind::json), data_format::kind::json);
+  EXPECT_EQ(format_of_extension("A.XML", data_format::kind::json), data_format::kind::xml);
+}
+
+TEST(MappingFile, ExampleAttributesAndHeadersAreBound) {
+  temp_dir dir;
+  auto path = dir.write("x.yaml", R"y(expression: '{"kab": $attributes.topic_1, "h": $headers.x, "v": v}'
+examples:
+  - name: bound
+    input: {v: 1}
+    attributes: {topic_1: "3204"}
+    headers: {x: y}
+    expected: {kab: "3204", h: y, v: 1}
+  - name: unbound
+    input: {v: 2}
+    expected: {v: 2}
+)y");
+  auto m = mapping_file::load(path);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto results = (*m)->run_examples();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].passed) << (results[0].differences.empty() ? "" : results[0].differences[0]);
+  EXPECT_TRUE(results[1].passed) << (results[1].differences.empty() ? "" : results[1].differences[0]);
+
+  auto bad = dir.write("bad.yaml", "expression: v\nexamples:\n  - {input: 1, expected: 1, attributes: [a]}\n");
+  auto b = mapping_file::load(bad);
+  ASSERT_FALSE(b);
+  EXPECT_NE(to_string(b.error()).find("attributes must be a map"), std::string::npos) << to_string(b.error());
+}
+
+TEST(MappingFile, LookupKeepsItsJsonataMeaningForObjects) {
+  temp_dir dir;
+  dir.write("t.csv", "k,v\nA,1\n");
+  auto path = dir.write("x.yaml", R"y(lookups:
+  t: {file: t.csv, key: k, value: v}
+expression: '[$lookup("t", "A"), $lookup({"a": 2}, "a"), $lookup([{"a": 3}, {"b": 4}], "a")]'
+)y");
+  auto m = mapping_file::load(path);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto out = (*m)->apply("{}", "application/json");
+  ASSERT_TRUE(out) << to_string(out.error());
+  EXPECT_EQ(out->body, R"(["1",2,3])");
+}
+
 TEST(MappingFile, LooksLikeMapping) {
   temp_dir dir;
   EXPECT_TRUE(mapping_file::looks_like_mapping(dir.write("a.yaml", "fields: {a: b}\n")));

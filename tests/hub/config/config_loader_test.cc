@@ -464,7 +464,25 @@ TEST_F(ConfigLoader, RequestReplyNeedsCapableInputAndOneOutput) {
             "request_reply)");
   EXPECT_EQ(p[2],
             "DIR/simpul.yaml:16:9: routes.b.to: a request_reply route answers with one "
-            "output's reply (expected exactly one output, found 2)");
+            "output's reply (expected one output, or a `when` on every output but the last; "
+            "output 0 has none)");
+}
+
+TEST_F(ConfigLoader, RequestReplyMayChooseItsOutputByWhenAndMapTheReply) {
+  auto p = problems_of(std::string(connectors_block) +
+                       "routes:\n"
+                       "  a:\n"
+                       "    from: {connector: api, path: /a}\n"
+                       "    mode: request_reply\n"
+                       "    to: [{connector: out, when: ok = true}, {connector: q, topic: t}]\n"
+                       "    reply_map: back\n"
+                       "  b:\n"
+                       "    from: {connector: api, path: /b}\n"
+                       "    to: out\n"
+                       "    reply_map: back\n");
+  ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
+  EXPECT_THAT(p[1], HasSubstr("routes.a.reply_map: unknown mapping 'back'"));
+  EXPECT_THAT(p[2], HasSubstr("routes.b.reply_map: reply_map needs mode: request_reply"));
 }
 
 TEST_F(ConfigLoader, PlainTextInSecretFieldsIsRefusedWithoutEchoingIt) {
