@@ -295,7 +295,8 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
     r.reply_body = error_json("route.timeout", "the output did not answer within the route timeout");
     c->done(std::move(r));
   });
-  t.out->send(out_msg, t.options, [c, self, &delivered, out_msg](connectors::delivery_result res) {
+  message_ptr request = out_msg;  // for reply_map (a structured binding is not captured)
+  t.out->send(out_msg, t.options, [c, self, &delivered, request](connectors::delivery_result res) {
     if (c->answered.exchange(true)) return;
     c->timer.cancel();
     self->finished_one();
@@ -311,7 +312,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
       r.reply_content_type = std::move(res.response_content_type);
       r.reply_headers = std::move(res.response_headers);
       if (self->parts_.reply_map && r.http_status >= 200 && r.http_status < 300) {
-        self->map_reply(*out_msg, r);
+        self->map_reply(*request, r);
       }
     } else {
       r.http_status = 502;

@@ -216,6 +216,17 @@ class Hub:
                 return float(line.split()[-1])
         return 0.0
 
+    def dlq_text(self):
+        """The raw bytes of the DLQ store (reason texts are stored verbatim):
+        enough to check that a refused message is there with its reason."""
+        out = []
+        root = os.path.join(self.tmp, "data", "dlq")
+        for base, _, names in os.walk(root):
+            for n in sorted(names):
+                with open(os.path.join(base, n), "rb") as f:
+                    out.append(f.read().decode(errors="replace"))
+        return "\n".join(out)
+
     def log_text(self):
         self.log.flush()
         with open(self.log_path, "rb") as f:

@@ -44,6 +44,7 @@ def run(binary):
         res.check("bad NIK kept in the DLQ",
                   h.wait_for(lambda: hub.metric('simpul_dlq_depth{route="pengaduan_xml"}') == 1),
                   hub.metric('simpul_dlq_depth{route="pengaduan_xml"}'))
+        res.check("the DLQ keeps the reason", "NIK_FORMAT" in hub.dlq_text())
         ids = ["ADU-3374-20240902-0871", "ADU-3374-20240902-0872"]
         res.check("both XML records delivered", h.wait_for(lambda: all(i in by_id() for i in ids)),
                   sorted(by_id()))
