@@ -170,7 +170,7 @@ TEST(MappingFile, SampleFileExtensionPicksReaderWhenInputUnspecified) {
   temp_dir dir;
   dir.write("s/a.xml", "<r><a>1</a></r>");
   dir.write("s/b.csv", "a;b\r\n2;3\r\n");
-  auto path = dir.write("x.yaml", R"y(expression: r ? r.a : $[0].a
+  auto path = dir.write("x.yaml", R"y(expression: 'r ? r.a : $[0].a'
 examples:
   - {name: xml, input_file: s/a.xml, expected: "1"}
   - {name: csv, input_file: s/b.csv, expected: "2"}
