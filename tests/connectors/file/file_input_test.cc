@@ -191,6 +191,23 @@ TEST_F(FileInput, RowsTheHubRejectedAreListedAndTheFileIsProcessed) {
   EXPECT_EQ(sink->offered().size(), 3u);
 }
 
+TEST_F(FileInput, RejectedToFailedMovesARefusedWholeFileToFailed) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  sink->decide = [](const message& m) { return m.body.find("bad") != std::string::npos ? status::rejected : status::accepted; };
+  add_input(settings({{"format", scalar("raw")}, {"rejected_to_failed", scalar("true")}}), sink);
+  drop("good.csv", "a;b\n1;2\n");
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed", "good.csv.").size() == 1; }));
+  drop("bad.csv", "a;b\nbad;2\n");
+  ASSERT_TRUE(eventually([&] {
+    auto f = files_in(drop_ / "failed", "bad.csv.");
+    return f.size() == 2 && f[1].string().ends_with(".error.json");
+  }));
+  auto sidecar = read_file(files_in(drop_ / "failed", "bad.csv.")[1]);
+  EXPECT_NE(sidecar.find("\"status\": \"rejected\""), std::string::npos) << sidecar;
+  EXPECT_TRUE(files_in(drop_ / "processed", "bad.csv.").empty());
+  EXPECT_EQ(sink->offered().size(), 2u);
+}
+
 TEST_F(FileInput, BackPressurePausesAndOffersTheSameRowAgain) {
   auto sink = std::make_shared<test::collecting_ingress>();
   int refusals = 0;
