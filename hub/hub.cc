@@ -185,16 +185,29 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
 }
 
 result<void> hub::start() {
+  if (auto r = start_delivery(); !r) return r;
+  return start_inputs();
+}
+
+result<void> hub::start_delivery() {
+  if (delivering_) return {};
   for (auto& [name, out] : outputs_) {
     if (auto r = out->start(); !r) {
       return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
     }
   }
   for (auto& r : routes_) r->start();
+  delivering_ = true;
+  return {};
+}
+
+result<void> hub::start_inputs() {
   for (auto& [name, in] : inputs_) {
+    if (inputs_started_.contains(name)) continue;
     if (auto r = in->start(); !r) {
       return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
     }
+    inputs_started_.insert(name);
   }
   started_ = true;
   log().info("started: " + std::to_string(inputs_.size()) + " inputs, " +

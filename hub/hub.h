@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ class hub {
                                             std::shared_ptr<durable_stores> stores = nullptr);
 
   result<void> start();
+  /// `start` in two halves, for a reload: outputs and routes (delivery
+  /// resumes), then the inputs not started yet (may be called again after
+  /// a failure, e.g. while the previous generation still holds a port).
+  result<void> start_delivery();
+  result<void> start_inputs();
   void stop_accepting();
   /// Calls `idle` (from an io thread) once no delivery is in flight.
   void drain(std::function<void()> idle);
@@ -90,6 +96,8 @@ class hub {
   std::vector<std::shared_ptr<route>> routes_;
   std::atomic<bool> draining_{false};
   bool started_ = false;
+  bool delivering_ = false;
+  std::set<std::string> inputs_started_;
 };
 
 }  // namespace simpul::hub

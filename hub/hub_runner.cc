@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -198,7 +199,7 @@ hub_runner::reload_report hub_runner::reload() {
 
   // The switch: free the old listeners, then start the new generation.
   old->stop_accepting();
-  if (auto s = next->start(); !s) {
+  if (auto s = start_switched(*next); !s) {
     next->stop();
     r.code = s.error().code;
     r.message = "the new config did not start (" + s.error().message +
@@ -206,7 +207,7 @@ hub_runner::reload_report hub_runner::reload() {
     log().error("reload failed: " + s.error().message);
     // The old generation's inputs cannot reopen: run its config afresh.
     auto again = hub::build(old->config_ptr(), svc_, stores_);
-    if (!again || !(*again)->start()) {
+    if (!again || !start_switched(**again)) {
       log().error("could not restart the previous config; the hub keeps delivering but takes no input");
       return r;
     }
@@ -231,6 +232,18 @@ hub_runner::reload_report hub_runner::reload() {
     for (const auto& w : r.warnings) log().warn(w);
   }
   return r;
+}
+
+result<void> hub_runner::start_switched(hub& next) {
+  if (auto r = next.start_delivery(); !r) return r;
+  // The old listeners close on their own strands (another io thread): until
+  // they did, a port they held is still taken. Retry for a moment.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  for (;;) {
+    auto r = next.start_inputs();
+    if (r || std::chrono::steady_clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 void hub_runner::retire(std::shared_ptr<hub> old) {

@@ -57,6 +57,7 @@ class hub_runner {
 
  private:
   void retire(std::shared_ptr<hub> old);
+  result<void> start_switched(hub& next);
   void classify(const config::hub_config& before, const config::hub_config& after,
                 reload_report& r) const;
 

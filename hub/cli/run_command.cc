@@ -134,11 +134,15 @@ int run_run(std::span<const std::string_view> args) {
     io.stop();
   };
   asio::signal_set hangup(io, SIGHUP);
+  std::thread reloader;
   std::function<void(boost::system::error_code, int)> on_hangup =
       [&](boost::system::error_code ec, int) {
         if (ec || finished) return;
         log().info("received SIGHUP: reloading " + file);
-        runner.reload();  // logs its outcome and every problem
+        // Off the io threads: the switch waits for the old listeners, which
+        // close on an io thread (so a single-threaded hub cannot block itself).
+        if (reloader.joinable()) reloader.join();
+        reloader = std::thread([&runner] { runner.reload(); });  // logs outcome and problems
         hangup.async_wait(on_hangup);
       };
   hangup.async_wait(on_hangup);
@@ -158,6 +162,7 @@ int run_run(std::span<const std::string_view> args) {
   });
 
   run_threads(io, cfg->hub.threads);
+  if (reloader.joinable()) reloader.join();
   log().info("stopped");
   return 0;
 }

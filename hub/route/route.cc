@@ -200,7 +200,6 @@ bool route::deduplicate(const message_ptr& msg, connectors::ingest_handler& done
   if (*seen == st::pending) {
     auto r = unavailable("a message with the same idempotency key is being accepted",
                          std::chrono::seconds(1));
-    r.http_status = 409;
     r.error_code = "route.duplicate_in_progress";
     done(std::move(r));
     return true;
