@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "hub/delivery/spool_dead_letters.h"
 #include "hub/spool/spool_paths.h"
 #include "hub/route/steps.h"
 #include "monitoring/log.h"
@@ -37,19 +36,16 @@ hub::hub(std::shared_ptr<const config::hub_config> cfg, services s)
     : cfg_(std::move(cfg)), svc_(s) {}
 
 result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config> cfg,
-                                        services s) {
+                                        services s, std::shared_ptr<durable_stores> stores) {
   std::unique_ptr<hub> h(new hub(std::move(cfg), s));
-  std::error_code ec;
-  std::filesystem::create_directories(h->cfg_->hub.data_dir, ec);
-  if (ec) {
-    return make_error("hub.data_dir", "cannot create data directory " +
-                                          h->cfg_->hub.data_dir.string() + ": " + ec.message());
+  if (!stores) {
+    auto opened = durable_stores::open(h->cfg_->hub.data_dir);
+    if (!opened) return std::unexpected(opened.error());
+    stores = std::move(*opened);
   }
-  auto dlq = spool::dlq_store::open({spool::dlq_dir(h->cfg_->hub.data_dir).string()});
-  if (!dlq) return make_error(dlq.error().code, "dead-letter queue: " + dlq.error().message);
-  auto sink = std::make_shared<spool_dead_letters>(std::shared_ptr<spool::dlq_store>(std::move(*dlq)));
-  h->dlq_store_ = &sink->store();
-  h->dlq_ = std::move(sink);
+  h->stores_ = std::move(stores);
+  h->dlq_store_ = &h->stores_->dead_letters()->store();
+  h->dlq_ = h->stores_->dead_letters();
   if (auto r = h->build_connectors(); !r) return std::unexpected(r.error());
   if (auto r = h->build_routes(); !r) return std::unexpected(r.error());
   return h;
@@ -174,25 +170,52 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     so.durability = *dur;
     so.max_messages = rc.max_messages;
     so.max_bytes = rc.max_bytes;
-    auto opened = spool::route_spool::open(so);
+    auto opened = stores_->spool(rc.name, so);
     if (!opened) return make_error(opened.error().code, "spool: " + opened.error().message);
-    p.spool = std::shared_ptr<spool::route_spool>(std::move(*opened));
+    p.spool = std::move(*opened);
+    if (rc.dedup.enabled) {
+      route::parts::dedup_rule d;
+      auto store = stores_->dedup(rc.name);
+      if (!store) return make_error(store.error().code, "dedup: " + store.error().message);
+      d.store = std::move(*store);
+      d.header = rc.dedup.header;
+      d.window = rc.dedup.window;
+      if (d.header.empty()) {
+        auto k = compile(rc.dedup.expression);
+        if (!k) return std::unexpected(k.error());
+        d.key = *k;
+      }
+      p.dedup = std::move(d);
+    }
   }
   p.dlq = dlq_;
   return std::make_shared<route>(svc_.io, rc, std::move(p), svc_.metrics);
 }
 
 result<void> hub::start() {
+  if (auto r = start_delivery(); !r) return r;
+  return start_inputs();
+}
+
+result<void> hub::start_delivery() {
+  if (delivering_) return {};
   for (auto& [name, out] : outputs_) {
     if (auto r = out->start(); !r) {
       return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
     }
   }
   for (auto& r : routes_) r->start();
+  delivering_ = true;
+  return {};
+}
+
+result<void> hub::start_inputs() {
   for (auto& [name, in] : inputs_) {
+    if (inputs_started_.contains(name)) continue;
     if (auto r = in->start(); !r) {
       return make_error(r.error().code, "connector '" + name + "': " + r.error().message);
     }
+    inputs_started_.insert(name);
   }
   started_ = true;
   log().info("started: " + std::to_string(inputs_.size()) + " inputs, " +
@@ -270,6 +293,17 @@ void hub::sample_metrics(monitoring::catalogue& m) const {
       m.spool_limit.Add({{"route", rc.name}}).Set(static_cast<double>(rc.max_messages));
     }
   }
+}
+
+std::shared_ptr<route> hub::find_route(std::string_view name) const {
+  for (const auto& r : routes_) {
+    if (r->name() == name) return r;
+  }
+  return nullptr;
+}
+
+void hub::kick() {
+  for (auto& r : routes_) r->notify();
 }
 
 std::vector<std::pair<std::string, circuit_breaker::state>> hub::circuits() const {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "connectors/registry.h"
 #include "hub/config/hub_config.h"
 #include "hub/delivery/dead_letter.h"
+#include "hub/durable_stores.h"
 #include "hub/spool/dlq_store.h"
 #include "hub/route/expression.h"
 #include "hub/route/route.h"
@@ -35,10 +37,18 @@ class hub {
     const expression_provider* expressions = nullptr;  ///< null: no mapping engine
   };
 
+  /// `stores`: the data directory's durable state, shared with the previous
+  /// generation on reload; null opens it from `cfg->hub.data_dir`.
   static result<std::unique_ptr<hub>> build(std::shared_ptr<const config::hub_config> cfg,
-                                            services s);
+                                            services s,
+                                            std::shared_ptr<durable_stores> stores = nullptr);
 
   result<void> start();
+  /// `start` in two halves, for a reload: outputs and routes (delivery
+  /// resumes), then the inputs not started yet (may be called again after
+  /// a failure, e.g. while the previous generation still holds a port).
+  result<void> start_delivery();
+  result<void> start_inputs();
   void stop_accepting();
   /// Calls `idle` (from an io thread) once no delivery is in flight.
   void drain(std::function<void()> idle);
@@ -55,9 +65,15 @@ class hub {
   /// Circuit breaker state per output connector.
   std::vector<std::pair<std::string, circuit_breaker::state>> circuits() const;
   const config::hub_config& config() const { return *cfg_; }
+  const std::shared_ptr<const config::hub_config>& config_ptr() const { return cfg_; }
   dead_letter_sink& dead_letters() { return *dlq_; }
   spool::dlq_store& dead_letter_store() { return *dlq_store_; }
   const std::vector<std::shared_ptr<route>>& routes() const { return routes_; }
+  /// The running route called `name`, or null.
+  std::shared_ptr<route> find_route(std::string_view name) const;
+  const std::shared_ptr<durable_stores>& stores() const { return stores_; }
+  /// Wakes every delivery queue (after a previous generation handed items back).
+  void kick();
   /// Sets the gauges that are sampled rather than counted (spool and DLQ
   /// depth and age, in-flight) — called at scrape time.
   void sample_metrics(monitoring::catalogue& m) const;
@@ -70,8 +86,9 @@ class hub {
 
   std::shared_ptr<const config::hub_config> cfg_;
   services svc_;
+  std::shared_ptr<durable_stores> stores_;
   std::shared_ptr<dead_letter_sink> dlq_;
-  spool::dlq_store* dlq_store_ = nullptr;  // owned by dlq_
+  spool::dlq_store* dlq_store_ = nullptr;  // owned by stores_
   std::map<std::string, connectors::input_ptr> inputs_;
   std::map<std::string, connectors::output_ptr> outputs_;
   std::map<std::string, std::shared_ptr<circuit_breaker>> breakers_;
@@ -79,6 +96,8 @@ class hub {
   std::vector<std::shared_ptr<route>> routes_;
   std::atomic<bool> draining_{false};
   bool started_ = false;
+  bool delivering_ = false;
+  std::set<std::string> inputs_started_;
 };
 
 }  // namespace simpul::hub

@@ -47,6 +47,8 @@ catalogue::catalogue(std::shared_ptr<prometheus::Registry> reg, const std::strin
       retries(counter(*reg, "simpul_delivery_retries_total", "Delivery attempts after the first.")),
       dead_lettered(counter(*reg, "simpul_messages_dead_lettered_total",
                             "Messages moved to the dead-letter queue, by reason.")),
+      duplicates(counter(*reg, "simpul_messages_duplicate_total",
+                         "Messages answered as duplicates of one accepted within the dedup window.")),
       delivery_duration(histogram(*reg, "simpul_delivery_duration_seconds",
                                   "Duration of one delivery attempt.")),
       queue_depth(gauge(*reg, "simpul_delivery_queue_depth",

@@ -46,6 +46,7 @@ class catalogue {
   prometheus::Family<prometheus::Counter>& delivery_failures;  // {route, connector, kind}
   prometheus::Family<prometheus::Counter>& retries;        // {route, connector}
   prometheus::Family<prometheus::Counter>& dead_lettered;  // {route, reason}
+  prometheus::Family<prometheus::Counter>& duplicates;     // {route}
   prometheus::Family<prometheus::Histogram>& delivery_duration; // {route, connector}
   prometheus::Family<prometheus::Gauge>& queue_depth;      // {route, connector}
   // durable storage

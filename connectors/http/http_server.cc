@@ -73,7 +73,8 @@ http::response to_response(const ingest_result& r, const std::string& id, unsign
     case status::accepted:
       res.result(r.http_status >= 200 && r.http_status < 300 ? r.http_status : 202);
       res.set(bhttp::field::content_type, "application/json");
-      res.body() = accepted_body(id);
+      // A duplicate (route dedup) is answered with the original message's id.
+      res.body() = accepted_body(r.message_id.empty() ? id : r.message_id);
       break;
     case status::replied:
       res.result(r.http_status > 0 ? r.http_status : 200);

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "hub/admin/dlq_api.h"
 #include "hub/hub.h"
 #include "monitoring/catalogue.h"
 #include "monitoring/json_escape.h"
@@ -31,6 +32,11 @@ admin_api::admin_api(monitoring::catalogue& metrics, std::string token, bool ope
 void admin_api::set_hub(std::shared_ptr<hub> h) {
   std::lock_guard lock(mu_);
   hub_ = std::move(h);
+}
+
+void admin_api::set_reloader(std::function<response()> reload) {
+  std::lock_guard lock(mu_);
+  reload_ = std::move(reload);
 }
 
 std::shared_ptr<hub> admin_api::current() const {
@@ -64,6 +70,28 @@ admin_api::response admin_api::handle(const request& req) const {
       r.headers.set("WWW-Authenticate", "Bearer");
       return r;
     }
+  }
+  if (path == "/admin/dlq" || path.starts_with("/admin/dlq/")) {
+    auto h = current();
+    if (!h) return error_response(503, "admin.starting", "the hub is not running yet");
+    auto q = req.target.find('?');
+    return handle_dlq(*h, req.method, path,
+                      q == std::string_view::npos ? std::string_view() : req.target.substr(q + 1),
+                      req.body);
+  }
+  if (path == "/admin/reload") {
+    std::function<response()> reload;
+    {
+      std::lock_guard lock(mu_);
+      reload = reload_;
+    }
+    if (!reload) return error_response(404, "admin.not_found", "reload is not available");
+    if (req.method != "POST") {
+      auto r = error_response(405, "admin.method", "method not allowed");
+      r.headers.set("Allow", "POST");
+      return r;
+    }
+    return reload();
   }
   if (req.method != "GET") {
     auto r = error_response(405, "admin.method", "method not allowed");

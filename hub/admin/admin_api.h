@@ -22,6 +22,8 @@ class hub;
 ///   GET  /healthz        the process is alive
 ///   GET  /readyz         503 until every connector works, and while draining
 ///   GET  /admin/routes   routes and connectors with their state
+///   POST /admin/reload   load the config file again (see `set_reloader`)
+///   /admin/dlq...        the dead-letter queue (hub/admin/dlq_api.h)
 /// `/admin/*` needs `Authorization: Bearer <admin token>`; the health
 /// endpoints too unless `open_health` is set.
 ///
@@ -46,6 +48,8 @@ class admin_api {
   admin_api(monitoring::catalogue& metrics, std::string token, bool open_health);
 
   void set_hub(std::shared_ptr<hub> h);
+  /// What `POST /admin/reload` runs (it answers the reload's outcome); unset: 404.
+  void set_reloader(std::function<response()> reload);
   response handle(const request& req) const;
 
  private:
@@ -60,6 +64,7 @@ class admin_api {
   bool open_health_;
   mutable std::mutex mu_;
   std::shared_ptr<hub> hub_;
+  std::function<response()> reload_;
 };
 
 }  // namespace simpul::hub

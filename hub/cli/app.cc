@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hub/cli/connectors_command.h"
+#include "hub/cli/dlq_command.h"
 #include "hub/cli/map_command.h"
 #include "hub/cli/test_command.h"
 #include "hub/cli/run_command.h"
@@ -21,6 +22,7 @@ constexpr std::string_view usage_text =
     "  run -c FILE        run the hub\n"
     "  validate -c FILE   check a config and print every problem\n"
     "  connectors         list connector types (--markdown: config reference)\n"
+    "  dlq list|show|replay|purge   the dead-letter queue of a running hub\n"
     "  eval EXPR          evaluate a JSONata expression\n"
     "  map -m MAPPING     apply a mapping file\n"
     "  test [PATH...]     run the examples of mapping files\n"
@@ -41,6 +43,7 @@ int run_app(std::span<const std::string_view> args) {
   if (cmd == "run") return run_run(args.subspan(1));
   if (cmd == "validate") return run_validate(args.subspan(1));
   if (cmd == "connectors") return run_connectors(args.subspan(1));
+  if (cmd == "dlq") return run_dlq_command(args.subspan(1));
   if (cmd == "version" || cmd == "--version") {
     print("simpul " SIMPUL_VERSION "\n");
     return 0;

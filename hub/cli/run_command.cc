@@ -17,6 +17,7 @@
 #include "hub/cli/validate_command.h"
 #include "hub/config/config_loader.h"
 #include "hub/hub.h"
+#include "hub/hub_runner.h"
 #include "hub/route/jsonata_provider.h"
 #include "monitoring/catalogue.h"
 #include "monitoring/log.h"
@@ -36,7 +37,11 @@ constexpr std::string_view help_text =
     "\n"
     "On SIGINT/SIGTERM the hub stops accepting (inputs answer 503, /readyz\n"
     "turns 503), drains in-flight deliveries for up to hub.shutdown_timeout,\n"
-    "and exits 0. Exit status 1: invalid config or a connector failed to start.\n";
+    "and exits 0. Exit status 1: invalid config or a connector failed to start.\n"
+    "\n"
+    "On SIGHUP (or POST /admin/reload) the file is read again: an invalid one is\n"
+    "refused with its problems logged and the running config stays; a valid one\n"
+    "replaces it without losing spooled or in-flight messages (docs/operations.md).\n";
 
 const monitoring::logger& log() {
   static const monitoring::logger l("main");
@@ -97,24 +102,19 @@ int run_run(std::span<const std::string_view> args) {
   monitoring::catalogue metrics(std::make_shared<prometheus::Registry>(), SIMPUL_VERSION);
   hub::jsonata_provider expressions;
 
-  auto built = hub::hub::build(cfg, {io, metrics, reg, &expressions});
-  if (!built) {
-    std::fprintf(stderr, "%s: %s\n", file.c_str(), built.error().message.c_str());
-    return 1;
-  }
-  std::shared_ptr<hub::hub> h = std::move(*built);
   auto api = std::make_shared<hub::admin_api>(metrics, cfg->hub.admin.token,
                                               cfg->hub.admin.open_health);
-  api->set_hub(h);
+  hub::hub_runner runner({io, metrics, reg, &expressions}, file, api);
+  api->set_reloader([&runner] { return hub::hub_runner::to_response(runner.reload()); });
   hub::admin_server admin(io, cfg->hub.admin, api);
   if (auto r = admin.start(); !r) {
     std::fprintf(stderr, "%s: admin listener %s:%u: %s\n", file.c_str(),
                  cfg->hub.admin.host.c_str(), cfg->hub.admin.port, r.error().message.c_str());
     return 1;
   }
-  if (auto r = h->start(); !r) {
+  if (auto r = runner.start(cfg); !r) {
     std::fprintf(stderr, "%s: %s\n", file.c_str(), r.error().message.c_str());
-    h->stop();
+    runner.stop();
     admin.stop();
     return 1;
   }
@@ -128,26 +128,41 @@ int run_run(std::span<const std::string_view> args) {
     if (finished.exchange(true)) return;
     deadline.cancel();
     log().info(std::string("stopping: ") + why);
-    h->stop();
+    runner.stop();
     admin.stop();
     work.reset();
     io.stop();
   };
+  asio::signal_set hangup(io, SIGHUP);
+  std::thread reloader;
+  std::function<void(boost::system::error_code, int)> on_hangup =
+      [&](boost::system::error_code ec, int) {
+        if (ec || finished) return;
+        log().info("received SIGHUP: reloading " + file);
+        // Off the io threads: the switch waits for the old listeners, which
+        // close on an io thread (so a single-threaded hub cannot block itself).
+        if (reloader.joinable()) reloader.join();
+        reloader = std::thread([&runner] { runner.reload(); });  // logs outcome and problems
+        hangup.async_wait(on_hangup);
+      };
+  hangup.async_wait(on_hangup);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
     log().info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
                ": no longer accepting, draining in-flight deliveries");
     // Phase 1: stop taking work. Phase 2: let in-flight deliveries finish,
     // bounded by the deadline; what is left stays in the spool.
-    h->stop_accepting();
+    hangup.cancel();
+    runner.stop_accepting();
     deadline.expires_after(cfg->hub.shutdown_timeout);
     deadline.async_wait([&](boost::system::error_code e) {
       if (!e) finish("drain deadline reached; undelivered messages stay in the spool");
     });
-    h->drain([&] { asio::post(io, [&] { finish("drained"); }); });
+    runner.drain([&] { asio::post(io, [&] { finish("drained"); }); });
   });
 
   run_threads(io, cfg->hub.threads);
+  if (reloader.joinable()) reloader.join();
   log().info("stopped");
   return 0;
 }

@@ -77,6 +77,16 @@ struct retry_policy {
 /// request_reply: call the output now and answer with its response.
 enum class route_mode { accept, request_reply };
 
+/// `from: {dedup: {key: ..., window: 24h}}`: accept a message once per key
+/// within the window (hub/route/route.h).
+struct dedup_config {
+  bool enabled = false;
+  std::string header;      ///< key from this header ("header:NAME")
+  std::string expression;  ///< or from this JSONata expression on the message
+  std::chrono::milliseconds window{24 * 3600 * 1000};
+  config::mark where;
+};
+
 struct route_config {
   std::string name;
   std::string from;        ///< input connector name
@@ -92,6 +102,7 @@ struct route_config {
   std::string durability = "fsync";           ///< fsync | write (spool policy)
   std::uint64_t max_messages = 100'000;       ///< bound on queued messages (spool/queue)
   std::uint64_t max_bytes = 256ull << 20;     ///< bound on queued bytes
+  dedup_config dedup;                         ///< from.dedup; accept mode only
   config::mark where;
 };
 

@@ -1,5 +1,7 @@
 #include "hub/config/route_checker.h"
 
+#include <algorithm>
+
 #include <memory>
 
 #include "hub/config/hub_schema.h"
@@ -173,10 +175,54 @@ route_checker::connector_ref route_checker::check_ref(node& entry, const std::st
 
 const component_spec* route_checker::check_from(route_config& r, node& from,
                                                 const std::string& path) {
+  // `dedup` belongs to the hub, not to the input's options: take it out
+  // before those are checked against the connector's route fields.
+  if (from.is_map()) {
+    auto& es = from.entries();
+    auto it = std::find_if(es.begin(), es.end(), [](const map_entry& e) { return e.key == "dedup"; });
+    if (it != es.end()) {
+      node d = std::move(it->value);
+      es.erase(it);
+      check_dedup(r, d, child_path(path, "dedup"));
+    }
+  }
   auto ref = check_ref(from, path, true);
   r.from = ref.name;
   r.from_options = ref.options;
   return ref.spec;
+}
+
+void route_checker::check_dedup(route_config& r, const node& d, const std::string& path) {
+  const node* key = d.is_map() ? d.find("key") : nullptr;
+  if (!key || !key->is_scalar() || key->text().empty()) {
+    v_.report(d.where(), path,
+              "expected {key: header:NAME | JSONata expression, window: DURATION}");
+    return;
+  }
+  for (const auto& e : d.entries()) {
+    if (e.key != "key" && e.key != "window") {
+      v_.report(e.key_mark, child_path(path, e.key), "unknown field (expected key or window)");
+    }
+  }
+  r.dedup.enabled = true;
+  r.dedup.where = d.where();
+  constexpr std::string_view header_prefix = "header:";
+  if (key->text().starts_with(header_prefix)) {
+    r.dedup.header = key->text().substr(header_prefix.size());
+    if (r.dedup.header.empty()) v_.report(key->where(), child_path(path, "key"), "header name is empty");
+  } else {
+    r.dedup.expression = key->text();
+  }
+  if (const node* w = d.find("window")) {
+    result<std::chrono::milliseconds> parsed = make_error("config.type", "not a scalar");
+    if (w->is_scalar()) parsed = parse_duration(w->text());
+    if (!parsed || parsed->count() <= 0) {
+      v_.report(w->where(), child_path(path, "window"),
+                "got " + spec_validator::describe(*w) + " (expected a duration such as 24h)");
+    } else {
+      r.dedup.window = *parsed;
+    }
+  }
 }
 
 void route_checker::check_steps(route_config& r, node& steps, const std::string& path) {

@@ -40,6 +40,7 @@ class route_checker {
 
   route_config check_route(const std::string& name, node& route, const mark& key_mark);
   const component_spec* check_from(route_config& r, node& from, const std::string& path);
+  void check_dedup(route_config& r, const node& d, const std::string& path);
   void check_steps(route_config& r, node& steps, const std::string& path);
   void check_to(route_config& r, node& to, const std::string& path);
   void check_target(route_config& r, node& entry, const std::string& path);

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <mutex>
+#include <optional>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -181,7 +182,53 @@ void route::reject(message_ptr msg, const step_failure& f, connectors::ingest_ha
   });
 }
 
+bool route::deduplicate(const message_ptr& msg, connectors::ingest_handler& done) {
+  const auto& d = *parts_.dedup;
+  std::string key;
+  if (!d.header.empty()) {
+    if (auto h = msg->headers.get(d.header)) key = std::string(*h);
+  } else if (auto k = d.key->elements(*msg); k && !k->empty()) {
+    key = k->front();
+  }
+  if (key.empty()) return false;  // no key: nothing to compare, accept as usual
+  auto seen = d.store->check_and_insert(key, d.window);
+  if (!seen) {
+    done(unavailable("idempotency keys: " + seen.error().message, std::chrono::seconds(5)));
+    return true;
+  }
+  using st = spool::dedup_store::status;
+  if (*seen == st::pending) {
+    auto r = unavailable("a message with the same idempotency key is being accepted",
+                         std::chrono::seconds(1));
+    r.error_code = "route.duplicate_in_progress";
+    done(std::move(r));
+    return true;
+  }
+  if (*seen == st::duplicate) {
+    metrics_.duplicates.Add({{"route", name_}}).Increment();
+    ingest_result ok;
+    ok.state = status::accepted;
+    ok.http_status = 202;
+    auto original = d.store->value(key);
+    ok.message_id = original.empty() ? msg->id : original;
+    done(std::move(ok));
+    return true;
+  }
+  // Fresh: the key is kept once the message is durable, forgotten otherwise
+  // (so the sender's retry is not mistaken for a duplicate of nothing).
+  done = [store = d.store, key, id = msg->id, inner = std::move(done)](ingest_result r) {
+    if (r.state == status::accepted) {
+      (void)store->confirm(key, id);  // failure: a retry is accepted twice, never lost
+    } else {
+      store->abandon(key);
+    }
+    inner(std::move(r));
+  };
+  return false;
+}
+
 void route::accept(message_ptr msg, connectors::ingest_handler done) {
+  if (parts_.dedup && deduplicate(msg, done)) return;
   auto routed = route_message(msg);
   if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
   ingest_result ok;
@@ -346,6 +393,56 @@ void route::wait_for_calls(std::shared_ptr<asio::steady_timer> timer,
 
 void route::stop() {
   for (auto& q : queues_) q->stop();
+}
+
+void route::notify() {
+  for (auto& q : queues_) q->notify();
+}
+
+void route::replay(message_ptr msg, const std::string& target,
+                   std::function<void(result<void>)> done) {
+  if (mode_ != config::route_mode::accept || !parts_.spool) {
+    return done(make_error("replay.request_reply",
+                           "route '" + name_ + "' is request-reply: nothing to replay into"));
+  }
+  std::vector<std::pair<message_ptr, spool::target_mask>> routed;
+  if (!target.empty()) {
+    int i = target_index(target);
+    if (i < 0) {
+      return done(make_error("replay.no_target",
+                             "route '" + name_ + "' no longer delivers to '" + target + "'"));
+    }
+    routed.emplace_back(std::move(msg), spool::target_mask{1} << i);
+  } else {
+    auto r = route_message(msg);
+    if (!r) return done(make_error(r.error().code, r.error().message));
+    routed = std::move(r->routed);
+    if (routed.empty()) {
+      filtered_.Increment();
+      return done({});
+    }
+  }
+  struct pending {
+    std::atomic<std::size_t> left;
+    std::mutex mu;
+    std::optional<error> failed;
+    std::function<void(result<void>)> done;
+  };
+  auto p = std::make_shared<pending>();
+  p->left = routed.size();
+  p->done = std::move(done);
+  auto finish_one = [p](result<void> stored) {
+    if (!stored) {
+      std::lock_guard lock(p->mu);
+      if (!p->failed) p->failed = stored.error();
+    }
+    if (p->left.fetch_sub(1) != 1) return;
+    if (p->failed) return p->done(std::unexpected(*p->failed));
+    p->done({});
+  };
+  for (auto& [m, mask] : routed) {
+    if (auto r = parts_.spool->append(m, mask, finish_one); !r) finish_one(std::unexpected(r.error()));
+  }
 }
 
 }  // namespace simpul::hub

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "hub/delivery/dead_letter.h"
 #include "hub/route/expression.h"
 #include "hub/route/step.h"
+#include "hub/spool/dedup_store.h"
 #include "hub/spool/route_spool.h"
 #include "monitoring/catalogue.h"
 
@@ -47,6 +49,15 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     std::shared_ptr<spool::route_spool> spool;       ///< accept mode only
     std::shared_ptr<dead_letter_sink> dlq;
     std::shared_ptr<const mapping_transform> reply_map;  ///< request-reply: applied to 2xx answers
+    /// from.dedup: a message whose key was accepted within `window` is
+    /// answered with the original id and not spooled again.
+    struct dedup_rule {
+      std::shared_ptr<spool::dedup_store> store;
+      std::string header;                              ///< key from this header, or
+      std::shared_ptr<const message_expression> key;   ///< from this expression
+      std::chrono::milliseconds window{0};
+    };
+    std::optional<dedup_rule> dedup;
   };
 
   route(boost::asio::io_context& io, const config::route_config& cfg, parts p,
@@ -60,6 +71,19 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   void stop_accepting() { accepting_ = false; }
   void drain(std::function<void()> idle);
   void stop();
+  /// Wakes the delivery queues (items handed back by a previous generation).
+  void notify();
+
+  /// Puts a dead letter back to work under the route's CURRENT config.
+  /// `target` empty (rejected at ingress: malformed, validation, mapping):
+  /// the message runs through the current condition and steps again and is
+  /// spooled for the matching outputs; a failure is returned, not
+  /// dead-lettered a second time. `target` set (delivery failed): the stored
+  /// message is spooled again for that output (`replay.no_target` if the
+  /// route no longer has it). `done` runs once the message is durable in
+  /// the spool (writer thread) or with the reason it was not taken.
+  void replay(message_ptr msg, const std::string& target,
+              std::function<void(result<void>)> done);
 
  private:
   /// Each message the steps produced, with the targets whose `when` matched.
@@ -69,6 +93,8 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
   void accept(message_ptr msg, connectors::ingest_handler done);
+  /// Answers duplicates itself (true); else may wrap `done` to confirm the key.
+  bool deduplicate(const message_ptr& msg, connectors::ingest_handler& done);
   void request_reply(message_ptr msg, connectors::ingest_handler done);
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
   void map_reply(const message& request, connectors::ingest_result& r) const;

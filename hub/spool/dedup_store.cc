@@ -21,7 +21,10 @@ result<std::unique_ptr<dedup_store>> dedup_store::open(dedup_options opts) {
         std::string key;
         std::int64_t expiry = 0;
         if (!in.str(key) || !in.i64(expiry) || expiry <= now) return;
+        std::string value;
+        if (!in.str(value)) value.clear();  // records written before values were kept
         auto& ks = st->keys_[key];
+        ks.value = std::move(value);
         ks.expiry_ms = std::max(ks.expiry_ms, expiry);
         ks.where = r.where;  // the latest record for a key is the one kept
         ks.stored = true;
@@ -65,7 +68,13 @@ result<dedup_store::status> dedup_store::check_and_insert(std::string_view key,
   return status::fresh;
 }
 
-result<void> dedup_store::confirm(std::string_view key) {
+std::string dedup_store::value(std::string_view key) const {
+  std::lock_guard lk(mu_);
+  auto it = keys_.find(std::string(key));
+  return it == keys_.end() ? std::string() : it->second.value;
+}
+
+result<void> dedup_store::confirm(std::string_view key, std::string_view value) {
   std::lock_guard lk(mu_);
   auto it = keys_.find(std::string(key));
   if (it == keys_.end() || !it->second.pending) {
@@ -75,6 +84,7 @@ result<void> dedup_store::confirm(std::string_view key) {
   byte_writer w(payload);
   w.str(key);
   w.i64(it->second.expiry_ms);
+  w.str(value);
   append_frame(buf, record_type::dedup_key, 0, payload);
   std::vector<record_location> where;
   auto now = std::chrono::steady_clock::now();
@@ -86,6 +96,7 @@ result<void> dedup_store::confirm(std::string_view key) {
   if (sync) last_sync_ = now;
   it->second.pending = false;
   it->second.stored = true;
+  it->second.value = std::string(value);
   it->second.where = where.front();
   log_->retain(where.front());
   expiries_.emplace(it->second.expiry_ms, it->first);

@@ -53,7 +53,11 @@ class dedup_store {
   result<status> check_and_insert(std::string_view key, std::chrono::milliseconds window,
                                   std::chrono::system_clock::time_point now =
                                       std::chrono::system_clock::now());
-  result<void> confirm(std::string_view key);
+  /// `value` is kept with the key (the hub keeps the original message id,
+  /// to answer a duplicate as the original was answered).
+  result<void> confirm(std::string_view key, std::string_view value = {});
+  /// The value confirmed with `key` (empty if none, or not held).
+  std::string value(std::string_view key) const;
   void abandon(std::string_view key);
   result<void> sync();
 
@@ -66,6 +70,7 @@ class dedup_store {
     bool pending = false;
     record_location where;
     bool stored = false;
+    std::string value;
   };
   explicit dedup_store(dedup_options opts) : opts_(std::move(opts)) {}
   void expire_locked(std::int64_t now_ms);
