@@ -137,14 +137,15 @@ routes:
             # Kill at evenly spaced points of the stream, while clients send
             # and deliveries are in flight.
             mark = MESSAGES * (k + 1) // (KILLS + 1)
-            if not wait_for(lambda: sender.acked_count() >= mark, 60, 0.005):
+            if not wait_for(lambda: sender.acked_count() >= mark, 120, 0.005):
                 break
             hub.kill9()
             kills += 1
             time.sleep(0.1)    # clients hit a closed port meanwhile
             check(f"hub restarts after kill -9 #{kills}", hub.start(), "no /readyz")
+        check(f"hub was killed {KILLS} times mid-stream", kills == KILLS, kills)
         for t in threads:
-            t.join(timeout=120)
+            t.join(timeout=180)
         sent_done = time.time()
         check("every message was acknowledged in the end", sender.acked_count() == MESSAGES,
               sender.acked_count())
