@@ -57,7 +57,7 @@ struct spool_stats {
   std::uint64_t batches = 0;     ///< writer wake-ups that wrote something
   std::uint64_t rejected_full = 0;
   /// Pushing back: an append was refused for the bounds and the spool has not
-  /// drained below 90% of them (nor taken an append) since. /readyz, metrics.
+  /// drained to 90% of them (nor taken an append) since. /readyz, metrics.
   bool full = false;
   std::uint64_t io_errors = 0;
   std::uint64_t unreadable = 0;  ///< pending records that failed to read back

@@ -19,21 +19,21 @@ spool_options opts_for(const temp_dir& d) {
   return o;
 }
 
-TEST(RouteSpoolPushBack, FullFromARefusalUntilDrainedBelowNinetyPercent) {
+TEST(RouteSpoolPushBack, FullFromARefusalUntilDrainedToNinetyPercent) {
   temp_dir d;
   auto o = opts_for(d);
-  o.max_messages = 10;
+  o.max_messages = 20;
   auto sp = route_spool::open(o);
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*sp)->append_sync({make_msg("m")}, 1));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE((*sp)->append_sync({make_msg("m")}, 1));
   EXPECT_FALSE((*sp)->stats().full) << "at the bound but nothing refused yet";
   ASSERT_FALSE((*sp)->append(make_msg("x"), 1, [](result<void>) {}));
   EXPECT_TRUE((*sp)->stats().full);
-  auto items = (*sp)->take(0, 10);
-  ASSERT_EQ(items.size(), 10u);
+  auto items = (*sp)->take(0, 20);
+  ASSERT_EQ(items.size(), 20u);
   (*sp)->ack(items[0]);
-  EXPECT_TRUE((*sp)->stats().full) << "9 of 10 is not below 90%";
+  EXPECT_TRUE((*sp)->stats().full) << "19 of 20 is above 90%";
   (*sp)->ack(items[1]);
-  EXPECT_FALSE((*sp)->stats().full) << "8 of 10 is";
+  EXPECT_FALSE((*sp)->stats().full) << "18 of 20 is not";
 }
 
 TEST(RouteSpoolPushBack, AnAcceptedAppendClearsFull) {
