@@ -257,7 +257,15 @@ bool hub::ready() const {
   for (const auto& [n, out] : outputs_) {
     if (!out->ready()) return false;
   }
-  return true;
+  return full_routes().empty();
+}
+
+std::vector<std::string> hub::full_routes() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_) {
+    if (const auto* sp = r->spool(); sp && sp->stats().full) out.push_back(r->name());
+  }
+  return out;
 }
 
 std::vector<hub::connector_status> hub::status() const {
@@ -286,6 +294,7 @@ void hub::sample_metrics(monitoring::catalogue& m) const {
     m.spool_depth.Add({{"route", name}}).Set(static_cast<double>(st.depth));
     m.spool_bytes.Add({{"route", name}}).Set(static_cast<double>(st.bytes));
     m.spool_oldest_age.Add({{"route", name}}).Set(static_cast<double>(st.oldest_age.count()) / 1000.0);
+    m.spool_full.Add({{"route", name}}).Set(st.full ? 1 : 0);
     m.in_flight.Add({{"route", name}}).Set(static_cast<double>(st.depth));
   }
   for (const auto& rc : cfg_->routes) {

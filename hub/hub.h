@@ -56,6 +56,8 @@ class hub {
 
   /// Every connector started and able to work, and not shutting down.
   bool ready() const;
+  /// Routes whose spool is full (their inputs push back); not ready meanwhile.
+  std::vector<std::string> full_routes() const;
   struct connector_status {
     std::string name;
     std::string type;

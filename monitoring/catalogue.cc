@@ -57,6 +57,8 @@ catalogue::catalogue(std::shared_ptr<prometheus::Registry> reg, const std::strin
       spool_bytes(gauge(*reg, "simpul_spool_bytes", "Bytes of message bodies in a route's spool.")),
       spool_limit(gauge(*reg, "simpul_spool_limit_messages",
                         "Configured bound on a route's spool (max_messages).")),
+      spool_full(gauge(*reg, "simpul_spool_full",
+                       "1 while a route's spool is full and its input pushes back (503, withheld acks).")),
       spool_oldest_age(gauge(*reg, "simpul_spool_oldest_age_seconds",
                              "Age of the oldest delivery waiting in a route's spool.")),
       dlq_depth(gauge(*reg, "simpul_dlq_depth", "Dead letters held for a route.")),

@@ -53,6 +53,7 @@ class catalogue {
   prometheus::Family<prometheus::Gauge>& spool_depth;      // {route}
   prometheus::Family<prometheus::Gauge>& spool_bytes;      // {route}
   prometheus::Family<prometheus::Gauge>& spool_limit;      // {route}
+  prometheus::Family<prometheus::Gauge>& spool_full;       // {route}: 1 while pushing back
   prometheus::Family<prometheus::Gauge>& spool_oldest_age; // {route}
   prometheus::Family<prometheus::Gauge>& dlq_depth;        // {route}
   prometheus::Family<prometheus::Gauge>& dlq_oldest_age;   // {route}

@@ -120,6 +120,8 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
     }
   }
   msg->content_type = std::string(req.msg[bhttp::field::content_type]);
+  // The ordering key of `ordered: true` routes (same key, delivered in order).
+  msg->key = std::string(req.msg["X-Message-Key"]);
   auto traced = http::trace_id_from_traceparent(req.msg["traceparent"]);
   msg->trace_id = traced ? std::move(*traced) : make_trace_id();
   msg->attributes = {{"path", std::string(path)},

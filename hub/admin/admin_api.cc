@@ -140,7 +140,18 @@ admin_api::response admin_api::ready() const {
               R"(","ready":)" + (s.ready ? "true" : "false") + "}";
     }
   }
-  body += "]}";
+  body += "]";
+  if (h) {
+    // A full spool makes the hub unready: say which routes push back.
+    body += R"(,"spool_full":[)";
+    bool first = true;
+    for (const auto& name : h->full_routes()) {
+      body += (first ? "\"" : ",\"") + json_escape(name) + "\"";
+      first = false;
+    }
+    body += "]";
+  }
+  body += "}";
   r.body = std::move(body);
   return r;
 }

@@ -94,7 +94,11 @@ const std::vector<field_spec>& route_fields() {
       field("reply_map", field_type::string,
             "Request-reply: a mapping under `mappings:` applied to the output's 2xx answer "
             "before the caller gets it (e.g. back to the caller's field names)."),
-      field("ordered", field_type::boolean, "Deliver messages with the same key in order.",
+      field("ordered", field_type::boolean,
+            "Deliver messages with the same key in order: one at a time per key, and a failed "
+            "message keeps its key until it is delivered or dead-lettered (its later messages "
+            "wait behind its retries). Different keys, and messages without a key, go in "
+            "parallel. The key comes from the input (HTTP: `X-Message-Key` header).",
             "false"),
       field("steps", field_type::any, "Processing steps, in order (see below)."),
       required(field("to", field_type::any,

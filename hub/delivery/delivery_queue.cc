@@ -38,6 +38,7 @@ void delivery_queue::notify() {
 void delivery_queue::pump() {
   if (stopped_ || draining_) return;
   auto now = clock::now();
+  restart_parked(now);
   while (in_flight_ + held_ < settings_.max_in_flight) {
     if (target_.breaker && !target_.breaker->allow(std::chrono::steady_clock::now())) {
       // Open circuit: leave the items in the spool and look again when it
@@ -119,8 +120,20 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     } else {
       std::uniform_real_distribution<double> u(0.0, 1.0);
       auto delay = backoff_delay(settings_.retry, attempts, r.retry_after, u(rng_));
-      spool_.retry_at(item, clock::now() + delay);
-      done_with(item);
+      auto when = clock::now() + delay;
+      if (settings_.ordered && !item.msg->key.empty() && !draining_) {
+        // Keep the item and its key: the key's next messages wait behind it.
+        spool_.count_attempt(item, when);
+        item.attempt = attempts;
+        --in_flight_;
+        in_flight_gauge_.Decrement();
+        ++held_;
+        parked_.emplace(when, std::move(item));
+        arm_timer(when);
+      } else {
+        spool_.retry_at(item, when);
+        done_with(item);
+      }
     }
   }
   pump();
@@ -181,6 +194,33 @@ void delivery_queue::done_with(const spool::spool_item& item) {
   start_one(std::move(next));
 }
 
+void delivery_queue::restart_parked(clock::time_point now) {
+  while (!parked_.empty() && parked_.begin()->first <= now) {
+    if (target_.breaker && !target_.breaker->allow(std::chrono::steady_clock::now())) {
+      auto wait = target_.breaker->next_allowed(std::chrono::steady_clock::now()) -
+                  std::chrono::steady_clock::now();
+      arm_timer(now + std::chrono::duration_cast<clock::duration>(wait) +
+                std::chrono::milliseconds(1));
+      return;
+    }
+    auto item = std::move(parked_.begin()->second);
+    parked_.erase(parked_.begin());
+    --held_;
+    start_one(std::move(item));  // its key is still busy: it owns it
+  }
+  if (!parked_.empty()) arm_timer(parked_.begin()->first);
+}
+
+void delivery_queue::release_parked() {
+  // Hand parked items back (ready at their retry time) and free their keys.
+  for (auto& [when, item] : parked_) {
+    spool_.release(item);
+    busy_keys_.erase(item.msg->key);
+  }
+  held_ -= parked_.size();
+  parked_.clear();
+}
+
 void delivery_queue::arm_timer(clock::time_point due) {
   if (due >= timer_due_) return;
   timer_due_ = due;
@@ -196,6 +236,7 @@ void delivery_queue::begin_drain(std::function<void()> idle) {
   asio::post(strand_, [self = shared_from_this(), idle = std::move(idle)]() mutable {
     self->draining_ = true;
     self->idle_ = std::move(idle);
+    self->release_parked();
     // Items waiting behind a busy key were never tried: hand them back.
     for (auto& [key, items] : self->blocked_) {
       for (auto& i : items) self->spool_.release(i);

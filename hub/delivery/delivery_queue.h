@@ -5,6 +5,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -70,6 +71,8 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
   void done_with(const spool::spool_item& item);
   void arm_timer(clock::time_point due);
   void check_idle();
+  void restart_parked(clock::time_point now);
+  void release_parked();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   target target_;
@@ -79,6 +82,9 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
 
   std::unordered_set<std::string> busy_keys_;  // ordered mode: keys in flight
   std::unordered_map<std::string, std::deque<spool::spool_item>> blocked_;
+  // ordered mode: failed items kept (their key stays busy) until their retry
+  // time, so the key's later messages cannot overtake them
+  std::multimap<clock::time_point, spool::spool_item> parked_;
   std::size_t in_flight_ = 0;
   std::size_t held_ = 0;  // items taken but blocked behind their key
   bool draining_ = false;

@@ -162,8 +162,10 @@ result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targ
     if (reserved_messages_ + batch.items.size() > opts_.max_messages ||
         reserved_bytes_ + bytes > opts_.max_bytes) {
       ++stats_.rejected_full;
+      refusing_ = true;
       return make_error("spool.full", "spool for this route is full");
     }
+    refusing_ = false;
     reserved_messages_ += batch.items.size();
     reserved_bytes_ += bytes;
     for (auto& q : batch.items) q.seq = next_seq_++;

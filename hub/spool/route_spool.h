@@ -56,6 +56,9 @@ struct spool_stats {
   std::uint64_t flushes = 0;     ///< fdatasync calls
   std::uint64_t batches = 0;     ///< writer wake-ups that wrote something
   std::uint64_t rejected_full = 0;
+  /// Pushing back: an append was refused for the bounds and the spool has not
+  /// drained to 90% of them (nor taken an append) since. /readyz, metrics.
+  bool full = false;
   std::uint64_t io_errors = 0;
   std::uint64_t unreadable = 0;  ///< pending records that failed to read back
   std::uint64_t compacted_segments = 0;
@@ -112,6 +115,11 @@ class route_spool {
   void ack(const spool_item& item);
   /// Failed, try again at `when`; counts one attempt (persisted, not flushed).
   void retry_at(const spool_item& item, std::chrono::system_clock::time_point when);
+  /// Failed, but the caller keeps the item (an ordered key must not let its
+  /// later messages overtake it): counts one attempt and persists
+  /// `(attempt, when)` like `retry_at`, without handing the item back. The
+  /// caller sends it again itself, or `release`s it (then it is ready at `when`).
+  void count_attempt(const spool_item& item, std::chrono::system_clock::time_point when);
   /// Hand back untried (shutdown, breaker open): no attempt counted.
   void release(const spool_item& item);
   /// When `target` next has something to take: now if ready, the earliest
@@ -204,6 +212,7 @@ class route_spool {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> recovered_refs_;  // (from, to) segments
   std::size_t reserved_messages_ = 0;  // pending + queued
   std::uint64_t reserved_bytes_ = 0;
+  bool refusing_ = false;  // last append was refused for the bounds
   std::uint64_t cached_bytes_ = 0;
   ready_handler on_ready_;
   spool_stats stats_;

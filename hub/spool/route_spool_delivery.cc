@@ -154,6 +154,23 @@ void route_spool::retry_at(const spool_item& item, sys_clock::time_point when) {
   if (first) wake_.notify_one();
 }
 
+void route_spool::count_attempt(const spool_item& item, sys_clock::time_point when) {
+  bool first = false;
+  {
+    std::lock_guard lk(mu_);
+    auto it = entries_.find(item.seq);
+    if (it == entries_.end() || !has_bit(it->second.mask, item.target)) return;
+    auto& ts = it->second.targets[item.target];
+    if (!ts.in_flight) return;
+    ++ts.attempt;
+    ts.next_ms = to_ms(when);
+    first = acks_.empty() && retries_.empty();
+    retries_.push_back(
+        queued_retry{item.seq, item.target, ts.attempt, ts.next_ms, it->second.where.segment});
+  }
+  if (first) wake_.notify_one();
+}
+
 void route_spool::release(const spool_item& item) {
   std::lock_guard lk(mu_);
   auto it = entries_.find(item.seq);
@@ -198,6 +215,8 @@ spool_stats route_spool::stats() const {
     auto age = to_ms(sys_clock::now()) - entries_.begin()->second.appended_ms;
     s.oldest_age = std::chrono::milliseconds(std::max<std::int64_t>(age, 0));
   }
+  s.full = refusing_ && (reserved_messages_ * 10 > opts_.max_messages * 9 ||
+                         reserved_bytes_ * 10 > opts_.max_bytes * 9);
   s.segments = log_->segment_count();
   s.disk_bytes = log_->disk_bytes();
   return s;
