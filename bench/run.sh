@@ -14,7 +14,8 @@
 #
 # Knobs (environment): BENCH_SECONDS (10, each timed load), BENCH_CONNECTIONS
 # (32, HTTP), BENCH_MQTT_WINDOW (100, MQTT messages in flight), BENCH_ROWS
-# (100000, file), BENCH_FILE_TIMEOUT (90 s), BENCH_BUILD_DIR (build-bench),
+# (100000, file), BENCH_FILE_TIMEOUT (90 s; 30 s for file -> HTTP:
+# BENCH_FILE_HTTP_TIMEOUT), BENCH_BUILD_DIR (build-bench),
 # BENCH_NO_INSTALL=1, BENCH_NO_BUILD=1, BENCH_KEEP=1 (keep the temp dir).
 set -euo pipefail
 
@@ -180,6 +181,12 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location = /fixed { default_type application/json; return 200 '{"status":"ok"}'; }
+    location = /rows {                 # file scenario, "-> HTTP": one log line per row
+      access_log $WORK/nginx/rows.log;
+      default_type application/json;
+      echo_read_request_body;
+      echo_request_body;
+    }
     location = /echo {
       default_type application/json;
       client_body_buffer_size 64k;
@@ -504,6 +511,38 @@ routes:
   sleep 1  # the watch node arms its fs.watch once the flow has started
   drop_and_count Node-RED "$d/drop" "$d/out/rows.ndjson" "$NR_PID"
   stop_pid "$NR_PID"
+
+  # The same file to HTTP (nginx /rows, counted in its access log), shorter bound.
+  ensure_nginx
+  local rows_log=$WORK/nginx/rows.log
+  FILE_TIMEOUT=${BENCH_FILE_HTTP_TIMEOUT:-30}
+  d=$WORK/file-http-simpul; mkdir -p "$d/drop"; : >"$rows_log"
+  start_simpul file-http "connectors:
+  drop: {type: file, dir: $d/drop, patterns: ['*.csv'], format: csv, complete_when: rename, rescan_interval: 1s}
+  rows: {type: http_client, url: http://127.0.0.1:$NGINX_PORT/rows, max_connections: $CONNS}
+mappings:
+  lapor: $CSV_MAPPING
+routes:
+  rows:
+    from: drop
+    steps: [{map: lapor}]
+    to: rows"
+  drop_and_count "simpul (-> HTTP)" "$d/drop" "$rows_log" "$SIMPUL_PID"
+  stop_pid "$SIMPUL_PID"
+  d=$WORK/file-http-nodered; mkdir -p "$d/drop"; : >"$rows_log"
+  port=$(free_port)
+  nr_flow "$BENCH/peers/file.flow.json" "$BENCH/peers/lapor_csv_to_national.jsonata" "DROP_DIR=$d/drop" \
+      "OUT_FILE=$d/unused.ndjson" \
+    | jq --arg url "http://127.0.0.1:$NGINX_PORT/rows" 'map(if .id == "write" then
+        {id, type: "http request", z, x, y, name: "", method: "POST", ret: "txt", paytoqs: "ignore", url: $url,
+         tls: "", persist: true, proxy: "", insecureHTTPParser: false, authType: "", senderr: false,
+         headers: [], wires: []} else . end)' >"$WORK/file-http.flow.json"
+  start_node_red file-http "$WORK/file-http.flow.json" "$port"
+  sleep 1
+  drop_and_count "Node-RED (-> HTTP)" "$d/drop" "$rows_log" "$NR_PID"
+  stop_pid "$NR_PID"
+  FILE_TIMEOUT=${BENCH_FILE_TIMEOUT:-90}
+
   if [[ -s $WORK/file-simpul.first && -s $WORK/file-Node-RED.first ]]; then
     cmp -s <(jq -S . "$WORK/file-simpul.first") <(jq -S . "$WORK/file-Node-RED.first") \
       || log "warning: first NDJSON rows differ (simpul vs Node-RED)"
@@ -552,7 +591,7 @@ mappings:
   lapor: $MAPPING
 routes:$routes
 EOF
-  rec footprint simpul "$(python3 "$BENCH/peers/startup.py" --runs 5 --url "http://127.0.0.1:$port/lapor9" \
+  rec footprint simpul "$(python3 "$BENCH/peers/startup.py" --runs 3 --url "http://127.0.0.1:$port/lapor9" \
     --body "$SAMPLE" --log "$WORK/footprint-simpul.log" -- "$SIMPUL" run -c "$dir/simpul.yaml")"
 
   port=$(free_port)
@@ -560,10 +599,10 @@ EOF
     | jq '[range(10) as $i | .[] | .id += "\($i)" | .z = "tab\($i)"
            | if .type == "tab" then .id = "tab\($i)" | del(.z) | .label += " \($i)" else . end
            | if .type == "http in" then .url = "/lapor\($i)" else . end
-           | .wires = [.wires[]? | map(. + "\($i)")]]' >"$WORK/footprint.flow.json"
+           | if has("wires") then .wires = [.wires[] | map(. + "\($i)")] else . end]' >"$WORK/footprint.flow.json"
   mkdir -p "$WORK/nodered-footprint"
   cp "$WORK/footprint.flow.json" "$WORK/nodered-footprint/flows.json"
-  rec footprint Node-RED "$(python3 "$BENCH/peers/startup.py" --runs 5 --url "http://127.0.0.1:$port/lapor9" \
+  rec footprint Node-RED "$(python3 "$BENCH/peers/startup.py" --runs 3 --url "http://127.0.0.1:$port/lapor9" \
     --body "$SAMPLE" --timeout 60 --log "$WORK/footprint-nodered.log" -- \
     node "$NODE_RED" --userDir "$WORK/nodered-footprint" --port "$port" flows.json)"
 }
@@ -661,6 +700,23 @@ unset multiplot
 EOF
 }
 
+# A full run puts its tables and chart into docs/performance.md, between the
+# bench:begin / bench:end markers.
+update_docs() {
+  local base=$1 doc=$ROOT/docs/performance.md
+  [[ -f $doc ]] && grep -q '<!-- bench:begin -->' "$doc" || return 0
+  cp "$base.png" "$ROOT/docs/performance.png" 2>/dev/null || true
+  python3 - "$doc" "$base.md" <<'PY'
+import sys
+doc, md = sys.argv[1], sys.argv[2]
+text = open(doc).read()
+head, rest = text.split("<!-- bench:begin -->", 1)
+_, tail = rest.split("<!-- bench:end -->", 1)
+block = open(md).read().rstrip("\n")
+open(doc, "w").write(head + "<!-- bench:begin -->\n" + block + "\n\n![throughput and p99 per scenario](performance.png)\n<!-- bench:end -->" + tail)
+PY
+}
+
 # --- main -------------------------------------------------------------------
 main() {
   local s
@@ -689,6 +745,7 @@ main() {
   summary "$date" "$BENCH/results/$date.json"
   printf '\nratios (same run):\n'
   jq -r '.ratios | to_entries[] | "  \(.key): \(.value // "n/a")"' "$BENCH/results/$date.json"
+  if [[ ${#RUN[@]} == "${#ALL[@]}" ]]; then update_docs "$BENCH/results/$date"; fi
   log "wrote bench/results/$date.{json,md,png}; load average now $(loadavg)"
 }
 
