@@ -749,4 +749,4 @@ main() {
   log "wrote bench/results/$date.{json,md,png}; load average now $(loadavg)"
 }
 
-main "$@"
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
