@@ -6,7 +6,8 @@ repo=$1 simpul=$2
 command -v jq >/dev/null || { echo "SKIP: jq not found"; exit 77; }
 pass=0 fail=0
 check() {  # check NAME CMD...
-  if "$@"; then pass=$((pass + 1)); echo "ok   $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
 }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -14,13 +15,14 @@ check "run.sh parses" bash -n "$repo/bench/run.sh"
 if command -v shellcheck >/dev/null; then
   check "run.sh shellcheck" shellcheck -S warning "$repo/bench/run.sh" "$0"
 fi
-for f in "$repo"/bench/peers/*.flow.json; do check "$(basename "$f") is JSON" jq -e 'type == "array"' "$f"; done
+is_flow() { jq -e 'type == "array" and all(.[]; has("id") and has("type"))' "$1" >/dev/null; }
+for f in "$repo"/bench/peers/*.flow.json; do check "$(basename "$f") is a flow" is_flow "$f"; done
 check "unknown scenario is refused" bash -c "! BENCH_NO_INSTALL=1 BENCH_NO_BUILD=1 '$repo/bench/run.sh' nosuch 2>/dev/null"
 
 # The reference: simpul's own mapping over the sample and over one CSV row.
 sample=$repo/examples/demo/sample-complaint.json
 "$simpul" map -m "$repo/examples/demo/mappings/lapor_to_national.yaml" -i "$sample" | jq -S . >"$tmp/simpul.json"
-check "simpul maps the sample" jq -e '.log_view.nik | startswith("3204")' "$tmp/simpul.json"
+check "simpul maps the sample" jq -e '.log_view.nik | startswith("3204")' "$tmp/simpul.json" >/dev/null
 jq -S -f "$repo/bench/peers/lapor_to_national.jq" "$sample" >"$tmp/jq.json"
 check "jq mapping equals simpul's" cmp -s "$tmp/simpul.json" "$tmp/jq.json"
 anon=$(jq -c '.anonim = true | .pelapor.telepon = "+62 812-1111-2222"' "$sample")
