@@ -5,9 +5,9 @@
 #   bench/run.sh http-proxy mqtt      # some of them
 #
 # Scenarios: ceiling http-proxy http-durable mqtt file mapping footprint.
-# Installs what is missing (Debian: nginx-light + echo module, wrk, mosquitto,
-# mosquitto-clients, gnuplot-nox, jq; npm into bench/.peers: node-red,
-# jsonata), builds simpul Release with -DSIMPUL_BENCH=ON into build-bench/,
+# Installs what is missing (Debian, through deploy/install-deps.sh --bench:
+# nginx-light + echo module, wrk, mosquitto, mosquitto-clients, gnuplot-nox,
+# jq, npm; npm into bench/.peers: node-red, jsonata), builds simpul Release with -DSIMPUL_BENCH=ON into build-bench/,
 # starts and stops every process itself on 127.0.0.1 (free ports), bounds
 # every load in time, prints one table per scenario and writes
 # bench/results/<date>.json (+ .md table, + .png chart).
@@ -113,21 +113,15 @@ table() {  # one table per scenario: a row per system, a column per metric
 # --- setup ------------------------------------------------------------------
 install_deps() {
   [[ -n ${BENCH_NO_INSTALL:-} ]] && return 0
-  local need=()
-  command -v nginx >/dev/null || need+=(nginx-light)
-  [[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ]] || need+=(libnginx-mod-http-echo)
-  command -v wrk >/dev/null || need+=(wrk)
-  command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
-  command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
-  command -v gnuplot >/dev/null || need+=(gnuplot-nox)
-  command -v jq >/dev/null || need+=(jq)
-  command -v curl >/dev/null || need+=(curl)
-  command -v node >/dev/null || need+=(nodejs npm)
-  if ((${#need[@]})); then
-    log "apt-get install ${need[*]}"
-    local sudo=""; ((EUID == 0)) || sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  # Debian packages: the one list is deploy/install-deps.sh (--bench adds
+  # nginx + echo module, wrk, gnuplot, perf); it installs only what is missing.
+  local have=1 tool
+  for tool in nginx wrk mosquitto_pub gnuplot jq curl node npm python3; do command -v "$tool" >/dev/null || have=0; done
+  [[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ]] || have=0
+  [[ -x /usr/sbin/mosquitto ]] || command -v mosquitto >/dev/null || have=0
+  if ((have == 0)); then
+    log "installing Debian packages (deploy/install-deps.sh --bench)"
+    bash "$ROOT/deploy/install-deps.sh" --bench >&2
   fi
   if [[ ! -f $NODE_RED || ! -d $PEERS/node_modules/jsonata ]]; then
     log "npm install node-red jsonata into $PEERS"
@@ -678,6 +672,12 @@ chart() {  # throughput (log) and p99 per scenario, simpul vs Node-RED vs ceilin
     "file(rows/s) \(v("file"; "simpul"; "rows_s")) \(v("file"; "Node-RED"; "rows_s")) 0 0 0 0",
     "mapping(evals/s) \(v("mapping"; "simpul (YAML mapping, native SPBE functions)"; "evals_s")) \(v("mapping"; "jsonata-js"; "evals_s")) 0 0 0 0"
   ' "$json" >"$dat"
+  # A log axis with no positive value at all is an error: leave that panel out.
+  local p99_panel; p99_panel=$(awk '$5 + $6 + $7 > 0 {f = 1} END {print f + 0}' "$dat")
+  local p99_plot='set title "p99 latency, ms (log scale, lower is better)"
+set yrange [0.01:*]
+plot "'"$dat"'" every ::0::2 using 5:xtic(1) title "simpul" lc rgb "#1b7837", "" every ::0::2 using 6 title "Node-RED" lc rgb "#c51b7d", "" every ::0::2 using 7 title "ceiling" lc rgb "#999999"'
+  ((p99_panel)) || p99_plot=""
   gnuplot <<EOF 2>"$WORK/gnuplot.log" || log "gnuplot failed (see $WORK/gnuplot.log)"
 set terminal pngcairo size 1200,500 font "sans,10"
 set output "$png"
@@ -693,9 +693,7 @@ set logscale y
 set yrange [1:*]
 set title "throughput (log scale, higher is better)"
 plot "$dat" using 2:xtic(1) title "simpul" lc rgb "#1b7837", '' using 3 title "Node-RED" lc rgb "#c51b7d", '' using 4 title "ceiling" lc rgb "#999999"
-set title "p99 latency, ms (log scale, lower is better)"
-set yrange [0.01:*]
-plot "$dat" every ::0::2 using 5:xtic(1) title "simpul" lc rgb "#1b7837", '' every ::0::2 using 6 title "Node-RED" lc rgb "#c51b7d", '' every ::0::2 using 7 title "ceiling" lc rgb "#999999"
+$p99_plot
 unset multiplot
 EOF
 }
@@ -740,13 +738,15 @@ main() {
     "sc_${s//-/_}"
     table "$s"
   done
-  local date; date=$(date -u +%F)
+  # A full run is bench/results/<date>.*; a partial one does not overwrite it.
+  local date name; date=$(date -u +%F); name=$date
+  [[ ${#RUN[@]} == "${#ALL[@]}" ]] || name="$date-partial"
   mkdir -p "$BENCH/results"
-  summary "$date" "$BENCH/results/$date.json"
+  summary "$date" "$BENCH/results/$name.json"
   printf '\nratios (same run):\n'
-  jq -r '.ratios | to_entries[] | "  \(.key): \(.value // "n/a")"' "$BENCH/results/$date.json"
-  if [[ ${#RUN[@]} == "${#ALL[@]}" ]]; then update_docs "$BENCH/results/$date"; fi
-  log "wrote bench/results/$date.{json,md,png}; load average now $(loadavg)"
+  jq -r '.ratios | to_entries[] | "  \(.key): \(.value // "n/a")"' "$BENCH/results/$name.json"
+  if [[ $name == "$date" ]]; then update_docs "$BENCH/results/$date"; fi
+  log "wrote bench/results/$name.{json,md,png}; load average now $(loadavg)"
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
