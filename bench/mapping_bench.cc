@@ -4,11 +4,20 @@
 // message) and separately excluded, to show both costs.
 //
 // usage: mapping_bench [seconds]
+//        mapping_bench SECONDS FILE RECORD.json
+// The second form (bench/run.sh, scenario "mapping") times FILE over the
+// record, parse + evaluate + serialize per evaluation, and prints one JSON
+// line: FILE is a mapping YAML (run as the hub runs a `map` step) or a plain
+// JSONata expression.
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include "mappings/mapping_file.h"
 
 #include "mappings/jsonata/json.h"
 #include "mappings/jsonata/jsonata.h"
@@ -51,10 +60,70 @@ const char* const mapping = R"({
   "attachments": lampiran.nama
 })";
 
+std::string read_all(const char* path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+template <class F>
+double time_loop(double seconds, F&& one) {
+  auto start = std::chrono::steady_clock::now();
+  long n = 0;
+  for (;;) {
+    for (int i = 0; i < 200; ++i) one();
+    n += 200;
+    double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (el >= seconds) return n / el;
+  }
+}
+
+int run_file(double seconds, const char* file, const char* record_file) {
+  std::string record_text = read_all(record_file);
+  std::string name = file;
+  std::string out;
+  std::size_t bytes = 0;
+  double rate = 0;
+  if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml") {
+    auto m = simpul::mappings::mapping_file::load(file);
+    if (!m) {
+      std::fprintf(stderr, "%s: %s\n", file, simpul::mappings::to_string(m.error()).c_str());
+      return 1;
+    }
+    rate = time_loop(seconds, [&] {
+      auto r = (*m)->apply(record_text, "application/json");
+      if (r) out = std::move(r->body);
+      bytes += out.size();
+    });
+  } else {
+    auto expr = js::compile(read_all(file));
+    if (!expr) {
+      std::fprintf(stderr, "compile %s: %s\n", file, expr.error().message.c_str());
+      return 1;
+    }
+    rate = time_loop(seconds, [&] {
+      auto in = js::parse_json(record_text);
+      auto r = expr->evaluate(*in);
+      out.clear();
+      if (r) js::write_json(out, *r);
+      bytes += out.size();
+    });
+  }
+  if (out.empty()) {
+    std::fprintf(stderr, "%s produced no output\n", file);
+    return 1;
+  }
+  std::printf("{\"evals_s\":%.1f,\"output_bytes\":%zu}\n", rate, out.size());
+  std::fprintf(stderr, "%s\n", out.c_str());
+  return bytes > 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
+  if (argc > 3) return run_file(seconds, argv[2], argv[3]);
   auto expr = js::compile(mapping);
   if (!expr) {
     std::fprintf(stderr, "compile: %s\n", expr.error().message.c_str());

@@ -25,6 +25,12 @@ packages=(
   # tests/deploy: parse the compose/Kubernetes/Grafana files
   python3 python3-yaml
 )
+# `install-deps.sh --bench`: also what bench/run.sh needs (the loopback
+# ceilings, the load generators, the chart; perf to profile. npm comes with
+# nodejs here: the Debian npm package conflicts with this machine's node).
+if [[ ${1:-} == --bench ]]; then
+  packages+=(nginx-light libnginx-mod-http-echo wrk gnuplot-nox linux-perf)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
