@@ -102,7 +102,12 @@ void input::answered(std::uint64_t job_id, std::size_t route, message_ptr msg, i
     }
     return;
   }
-  if (stopping_) return;  // left unacknowledged: redelivered to the next session
+  if (stopping_ || !client_->is_current(it->second.ticket)) {
+    // Its connection is gone, so it can no longer be acknowledged: the
+    // broker redelivers it, offering this copy again would only duplicate it.
+    jobs_.erase(it);
+    return;
+  }
   auto retry = std::clamp<std::chrono::milliseconds>(
       std::chrono::duration_cast<std::chrono::milliseconds>(res.retry_after), std::chrono::milliseconds(100),
       std::chrono::milliseconds(5000));
@@ -111,7 +116,14 @@ void input::answered(std::uint64_t job_id, std::size_t route, message_ptr msg, i
   std::erase_if(retry_timers_, [](const auto& w) { return w.expired(); });
   retry_timers_.push_back(timer);
   timer->async_wait([this, timer, job_id, route, msg](boost::system::error_code ec) {
-    if (!ec && !stopping_) offer(job_id, route, msg);
+    if (ec || stopping_) return;
+    auto it = jobs_.find(job_id);
+    if (it == jobs_.end()) return;
+    if (!client_->is_current(it->second.ticket)) {
+      jobs_.erase(it);  // see answered(): the broker redelivers it
+      return;
+    }
+    offer(job_id, route, msg);
   });
 }
 

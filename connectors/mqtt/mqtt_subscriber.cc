@@ -247,6 +247,10 @@ void subscriber::handle_publish(codec::publish&& m) {
   else acknowledge(d.ticket);
 }
 
+bool subscriber::is_current(std::uint64_t ticket) const {
+  return up_ && (ticket >> kTicketSeqBits) == generation_;
+}
+
 void subscriber::acknowledge(std::uint64_t ticket) {
   asio::post(strand_, [self = shared_from_this(), ticket] {
     if ((ticket >> kTicketSeqBits) != self->generation_ || !self->up_) return;  // connection gone: redelivered
@@ -338,6 +342,7 @@ void subscriber::stop_reading() {
 }
 
 void subscriber::stop() {
+  if (stop_called_.exchange(true)) return;
   auto done = std::make_shared<std::promise<void>>();
   auto fut = done->get_future();
   asio::post(strand_, [self = shared_from_this(), done] {

@@ -71,6 +71,8 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
   /// Sends DISCONNECT and closes (waits up to a second when the io_context runs).
   void stop();
 
+  /// Strand only: the ticket's connection is still up (its ack can still go out).
+  bool is_current(std::uint64_t ticket) const;
   bool connected() const { return connected_.load(); }
   strand_type& strand() { return strand_; }
   const settings& config() const { return settings_; }
@@ -127,6 +129,7 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
   std::uint16_t next_packet_id_ = 1;
   std::chrono::milliseconds delay_;
   std::atomic<bool> connected_{false};
+  std::atomic<bool> stop_called_{false};  // stop() waits only the first time
 };
 
 }  // namespace simpul::connectors::mqtt
