@@ -58,11 +58,8 @@ const char* content_type_of(record_format f) {
 
 }  // namespace
 
-struct input::signal {
-  std::mutex m;
-  std::condition_variable cv;
-  bool poked = false;
-  bool stopping = false;
+struct input::signal : worker_signal {
+  bool poked = false;  // guarded by m
   void poke() {
     {
       std::lock_guard lock(m);
@@ -264,56 +261,25 @@ void input::process(const std::string& name) {
     log->remove();
     return;
   }
-  for (std::size_t i = log->done(); records.fatal.empty() && i < records.records.size(); ++i) {
-    const record& r = records.records[i];
-    progress_log::entry e{i, progress_log::outcome::ok, {}};
-    if (!r.error.empty()) {
-      e.what = progress_log::outcome::unreadable;
-      e.reason = r.error;
-    }
-    for (const auto& [route, sink] : routes_) {
-      if (e.what != progress_log::outcome::ok) break;
-      std::string reason;
-      auto a = offer(make_message(name, i, r, route), sink, reason);
-      if (a == answer::stopped) return;  // resumed from record i on the next start
-      if (a == answer::rejected) {
-        e.what = progress_log::outcome::rejected;
-        e.reason = route + ": " + reason;
-      }
-    }
-    if (auto ok = log->append(std::move(e)); !ok) {
-      log_.error(ok.error().message);
-      return;  // the file stays in processing/; a restart resumes it
-    }
+  if (records.fatal.empty()) {
+    // Pipelined: up to max_in_flight records with the hub at once; answers
+    // are logged in record order (a resume restarts after the last one).
+    offer_window window(signal_, routes_, settings_.max_in_flight);
+    auto made = window.run(
+        records.records, log->done(),
+        [&](std::size_t i, const std::string& route) { return make_message(name, i, records.records[i], route); },
+        [&](std::vector<progress_log::entry> done) {
+          if (auto ok = log->append(std::move(done)); !ok) {
+            log_.error(ok.error().message);
+            return false;
+          }
+          return true;
+        });
+    // stopped: resumed from the first unlogged record on the next start;
+    // failed: the file stays in processing/, a restart resumes it.
+    if (made != offer_window::outcome::finished) return;
   }
   finish(name, sha, records, *log);
-}
-
-input::answer input::offer(const message_ptr& msg, const std::shared_ptr<ingress>& sink, std::string& reason) {
-  using st = ingest_result::status;
-  auto sig = signal_;
-  while (true) {
-    auto result = std::make_shared<std::optional<ingest_result>>();  // guarded by sig->m
-    sink->submit(msg, [sig, result](ingest_result r) {
-      {
-        std::lock_guard lock(sig->m);
-        *result = std::move(r);
-      }
-      sig->cv.notify_all();
-    });
-    std::unique_lock lock(sig->m);
-    sig->cv.wait(lock, [&] { return result->has_value() || sig->stopping; });
-    if (!result->has_value()) return answer::stopped;
-    if ((*result)->state == st::accepted || (*result)->state == st::replied) return answer::taken;
-    if ((*result)->state == st::rejected) {
-      reason = (*result)->reason.empty() ? (*result)->error_code : (*result)->reason;
-      return answer::rejected;
-    }
-    auto pause = std::clamp<std::chrono::milliseconds>(
-        std::chrono::duration_cast<std::chrono::milliseconds>((*result)->retry_after),
-        std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
-    if (sig->cv.wait_for(lock, pause, [&] { return sig->stopping; })) return answer::stopped;
-  }
 }
 
 message_ptr input::make_message(const std::string& name, std::size_t index, const record& r,

@@ -15,6 +15,7 @@
 
 #include "connectors/connector.h"
 #include "connectors/file/file_settings.h"
+#include "connectors/file/offer_window.h"
 #include "connectors/file/progress_log.h"
 #include "connectors/file/record_reader.h"
 #include "connectors/file/seen_index.h"
@@ -28,9 +29,10 @@ namespace simpul::connectors::file {
 /// `processed/x.<utc>` (every record accepted or dead-lettered by the hub)
 /// or `failed/x.<utc>` (some record could not be read, or the file as a
 /// whole); a `.error.json` sidecar beside it lists the records that were not
-/// accepted and why. Records are offered one at a time and in order; the fate
-/// of each is appended to a progress log, so a restart resumes after the last
-/// answered record. `unavailable` pauses and offers the same record again.
+/// accepted and why. Records are offered pipelined (`max_in_flight` at a
+/// time, see offer_window.h); the fate of each is appended, in record order,
+/// to a progress log, so a restart resumes after the last answered record.
+/// `unavailable` offers the same record again after `retry_after`.
 ///
 /// Threading: inotify is read on the io_context (stream_descriptor) and only
 /// wakes the worker; all disk work and the waits for the hub run on one
@@ -54,8 +56,6 @@ class input final : public connectors::input {
   std::vector<std::string> scan(std::chrono::steady_clock::time_point& wake);  // worker
   void claim_and_process(const std::string& name);          // worker
   void process(const std::string& name);                    // worker: the file is in processing/
-  enum class answer { taken, rejected, stopped };
-  answer offer(const message_ptr& msg, const std::shared_ptr<ingress>& sink, std::string& reason);
   void finish(const std::string& name, const std::string& sha, const record_set& records, progress_log& log);
   message_ptr make_message(const std::string& name, std::size_t index, const record& r,
                            const std::string& route) const;

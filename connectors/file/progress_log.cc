@@ -56,16 +56,27 @@ progress_log::~progress_log() {
 }
 
 result<void> progress_log::append(entry e) {
-  std::string reason = e.reason;
-  for (char& c : reason) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  std::vector<entry> one;
+  one.push_back(std::move(e));
+  return append(std::move(one));
+}
+
+result<void> progress_log::append(std::vector<entry> batch) {
+  std::string text;
+  for (const auto& e : batch) {
+    std::string reason = e.reason;
+    for (char& c : reason) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    const char* what = e.what == outcome::rejected     ? "\trejected\t"
+                       : e.what == outcome::unreadable ? "\tunreadable\t"
+                                                       : "\tok\t";
+    text += std::to_string(e.index) + what + reason + "\n";
   }
-  const char* what = e.what == outcome::rejected ? "\trejected\t" : e.what == outcome::unreadable ? "\tunreadable\t" : "\tok\t";
-  std::string line = std::to_string(e.index) + what + reason + "\n";
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0) {
+  if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fdatasync(fd_) != 0) {
     return make_error("file.io", "cannot write " + path_.string() + ": " + std::strerror(errno));
   }
-  entries_.push_back(std::move(e));
+  for (auto& e : batch) entries_.push_back(std::move(e));
   return {};
 }
 

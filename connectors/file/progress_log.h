@@ -35,6 +35,8 @@ class progress_log {
   /// Records answered so far (they are answered in order).
   std::size_t done() const { return entries_.size(); }
   result<void> append(entry e);
+  /// Appends several answers (in record order) with one write and one fdatasync.
+  result<void> append(std::vector<entry> batch);
   /// Deletes the log (the file was moved on).
   void remove();
 

@@ -20,10 +20,9 @@ class mqtt_factory final : public connector_factory {
   result<input_ptr> make_input(config::node_ptr n, context& ctx) const override {
     auto s = mqtt::read_settings(*n, ctx.name);
     if (!s) return std::unexpected(s.error());
-    std::string id = s->client_id;
-    auto sess = std::make_shared<mqtt::session>(ctx.io, std::move(*s), std::move(id),
-                                                mqtt::probe::make(ctx.metrics.get(), ctx.name));
-    return std::make_unique<mqtt::input>(std::move(sess), ctx.name);
+    // The input has its own Asio client (manual acks), see mqtt_subscriber.h.
+    return std::make_unique<mqtt::input>(ctx.io, std::move(*s), mqtt::probe::make(ctx.metrics.get(), ctx.name),
+                                         ctx.name);
   }
 
   result<output_ptr> make_output(config::node_ptr n, context& ctx) const override {

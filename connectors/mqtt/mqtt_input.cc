@@ -1,9 +1,9 @@
 #include "connectors/mqtt/mqtt_input.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <boost/asio/post.hpp>
-#include <prometheus/counter.h>
 
 #include "monitoring/log.h"
 
@@ -32,10 +32,12 @@ std::optional<std::string> trace_from_traceparent(std::string_view tp) {
 
 }  // namespace
 
-input::input(std::shared_ptr<session> s, std::string connector)
-    : session_(std::move(s)), connector_(std::move(connector)) {}
+input::input(asio::io_context& io, settings s, probe p, std::string connector)
+    : io_(io), settings_(std::move(s)), probe_(p), connector_(std::move(connector)) {}
 
-input::~input() { session_->stop(); }
+input::~input() {
+  if (client_) client_->stop();
+}
 
 result<void> input::bind(route_binding binding) {
   if (!binding.options) return make_error("mqtt.route", "route " + binding.route + " has no options");
@@ -47,56 +49,93 @@ result<void> input::bind(route_binding binding) {
 
 result<void> input::start() {
   if (routes_.empty()) return make_error("mqtt.unbound", connector_ + ": no route uses this input");
-  retry_timer_ = std::make_unique<asio::steady_timer>(session_->strand());
-  session_->on_connected([this] { subscribe_all(); });
-  session_->on_message([this](::mqtt::const_message_ptr m) { deliver(m); });
-  return session_->start();
-}
-
-void input::subscribe_all() {
-  // Re-subscribing after every reconnect is harmless with a persistent session
-  // and required without one.
+  std::vector<subscription> topics;
   for (const auto& r : routes_) {
     for (const auto& t : r.options.topics) {
-      try {
-        session_->client().subscribe(t.filter, t.qos);
-      } catch (const std::exception& e) {
-        log_.error("subscribe " + t.filter + " failed: " + e.what(), {r.name, {}, {}});
-      }
+      auto same = std::find_if(topics.begin(), topics.end(), [&](const auto& x) { return x.filter == t.filter; });
+      if (same == topics.end()) topics.push_back(t);
+      else same->qos = std::max(same->qos, t.qos);
     }
   }
+  client_ = std::make_shared<subscriber>(io_, settings_, std::move(topics), probe_);
+  client_->on_message([this](subscriber::delivery d) { received(std::move(d)); });
+  return client_->start();
 }
 
-void input::deliver(const ::mqtt::const_message_ptr& m) {
-  if (!m) return;
-  if (session_->metrics().messages_in) session_->metrics().messages_in->Increment();
-  std::vector<pending> batch;
+void input::received(subscriber::delivery d) {
+  if (stopping_) return;  // not acknowledged: the broker keeps it for the session
+  const std::uint64_t id = next_job_++;
+  job& j = jobs_[id];
+  j.ticket = d.ticket;
+  std::vector<std::pair<std::size_t, message_ptr>> offers;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     bool match = false;
-    for (const auto& t : routes_[i].options.topics) match = match || topic_matches(t.filter, m->get_topic());
-    if (match) batch.push_back({to_message(*m, routes_[i]), i});
+    for (const auto& t : routes_[i].options.topics) match = match || topic_matches(t.filter, d.packet.topic);
+    if (match) offers.emplace_back(i, to_message(d.packet, routes_[i]));
   }
-  if (batch.empty()) return;
-  asio::post(session_->strand(), [this, batch = std::move(batch)]() mutable {
-    for (auto& p : batch) queue_.push_back(std::move(p));
-    if (!paused_ && queue_.size() > session_->config().max_pending) {
-      paused_ = true;
-      log_.warn(connector_ + ": hub is behind, pausing the subscription");
-      session_->pause();
-    }
-    pump();
+  j.open = offers.size();
+  if (offers.empty()) {  // overlapping filters of another client id cannot reach us; nothing to do
+    client_->acknowledge(d.ticket);
+    jobs_.erase(id);
+    return;
+  }
+  for (auto& [route, msg] : offers) offer(id, route, std::move(msg));
+}
+
+void input::offer(std::uint64_t job_id, std::size_t route, message_ptr msg) {
+  // `done` may come on any thread, even late: it touches only the client
+  // (kept alive here), never the input, until it is back on the strand.
+  routes_[route].sink->submit(msg, [this, c = client_, job_id, route, msg](ingest_result res) {
+    asio::post(c->strand(), [this, job_id, route, msg, res = std::move(res)]() mutable {
+      answered(job_id, route, std::move(msg), std::move(res));
+    });
   });
 }
 
-message_ptr input::to_message(const ::mqtt::message& m, const bound_route& r) const {
+void input::answered(std::uint64_t job_id, std::size_t route, message_ptr msg, ingest_result res) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return;
+  if (res.state != ingest_result::status::unavailable) {  // accepted, replied, rejected
+    if (--it->second.open == 0) {
+      client_->acknowledge(it->second.ticket);
+      jobs_.erase(it);
+    }
+    return;
+  }
+  if (stopping_ || !client_->is_current(it->second.ticket)) {
+    // Its connection is gone, so it can no longer be acknowledged: the
+    // broker redelivers it, offering this copy again would only duplicate it.
+    jobs_.erase(it);
+    return;
+  }
+  auto retry = std::clamp<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(res.retry_after), std::chrono::milliseconds(100),
+      std::chrono::milliseconds(5000));
+  log_.debug("hub unavailable, offering the message again", {routes_[route].name, msg->id, msg->trace_id});
+  auto timer = std::make_shared<asio::steady_timer>(client_->strand(), retry);
+  std::erase_if(retry_timers_, [](const auto& w) { return w.expired(); });
+  retry_timers_.push_back(timer);
+  timer->async_wait([this, timer, job_id, route, msg](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    auto it = jobs_.find(job_id);
+    if (it == jobs_.end()) return;
+    if (!client_->is_current(it->second.ticket)) {
+      jobs_.erase(it);  // see answered(): the broker redelivers it
+      return;
+    }
+    offer(job_id, route, msg);
+  });
+}
+
+message_ptr input::to_message(const codec::publish& m, const bound_route& r) const {
   auto msg = std::make_shared<message>();
   msg->id = make_message_id();
-  msg->body = m.get_payload_str();
+  msg->body = m.payload;
   msg->source = connector_;
   msg->route = r.name;
   msg->received_at = std::chrono::system_clock::now();
   msg->content_type = r.options.content_type;
-  const std::string& topic = m.get_topic();
+  const std::string& topic = m.topic;
   msg->attributes.emplace_back("topic", topic);
   std::size_t start = 0;
   for (int i = 0;; ++i) {
@@ -105,18 +144,11 @@ message_ptr input::to_message(const ::mqtt::message& m, const bound_route& r) co
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
-  msg->attributes.emplace_back("qos", std::to_string(m.get_qos()));
-  if (m.is_retained()) msg->attributes.emplace_back("retained", "true");
-  const MQTTProperties& props = m.get_properties().c_struct();
-  for (int i = 0; i < props.count; ++i) {
-    const MQTTProperty& p = props.array[i];
-    auto text = [](const MQTTLenString& s) { return std::string(s.data ? s.data : "", s.data ? s.len : 0); };
-    if (p.identifier == MQTTPROPERTY_CODE_CONTENT_TYPE) {
-      msg->content_type = text(p.value.data);
-    } else if (p.identifier == MQTTPROPERTY_CODE_USER_PROPERTY) {
-      msg->headers.add(text(p.value.data), text(p.value.value));
-    }
-  }
+  msg->attributes.emplace_back("qos", std::to_string(m.qos));
+  if (m.retain) msg->attributes.emplace_back("retained", "true");
+  if (m.dup) msg->attributes.emplace_back("redelivered", "true");
+  if (m.content_type) msg->content_type = *m.content_type;
+  for (const auto& [k, v] : m.user_properties) msg->headers.add(k, v);
   if (auto tp = msg->headers.get("traceparent")) {
     if (auto id = trace_from_traceparent(*tp)) msg->trace_id = *id;
   }
@@ -125,66 +157,25 @@ message_ptr input::to_message(const ::mqtt::message& m, const bound_route& r) co
   return msg;
 }
 
-void input::pump() {
-  if (offering_ || stopping_) return;
-  if (queue_.empty()) {
-    if (paused_) {
-      paused_ = false;
-      session_->resume();
-    }
-    return;
-  }
-  offering_ = true;
-  const pending& p = queue_.front();
-  // `done` may come on any thread, even late: it touches only the session
-  // (kept alive here), never the input, until it is back on the strand.
-  routes_[p.route].sink->submit(p.msg, [this, s = session_](ingest_result res) {
-    asio::post(s->strand(), [this, res = std::move(res)]() mutable { answered(std::move(res)); });
-  });
-}
-
-void input::answered(ingest_result res) {
-  offering_ = false;
-  if (res.state != ingest_result::status::unavailable) {  // accepted, replied, rejected
-    queue_.pop_front();
-    pump();
-    return;
-  }
-  auto retry = std::clamp<std::chrono::milliseconds>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(res.retry_after), std::chrono::milliseconds(100),
-      std::chrono::milliseconds(5000));
-  log_.debug("hub unavailable, offering the message again", {routes_[queue_.front().route].name,
-                                                             queue_.front().msg->id, queue_.front().msg->trace_id});
-  retry_timer_->expires_after(retry);
-  retry_timer_->async_wait([this](boost::system::error_code ec) {
-    if (!ec) pump();
-  });
-}
-
 void input::stop_accepting() {
-  asio::post(session_->strand(), [this] {
+  if (!client_) return;
+  client_->stop_reading();
+  asio::post(client_->strand(), [this] {
     stopping_ = true;
-    if (retry_timer_) retry_timer_->cancel();
-    if (!queue_.empty()) {
-      log_.warn(connector_ + ": " + std::to_string(queue_.size()) + " received message(s) not handed to the hub at shutdown");
+    for (auto& w : retry_timers_) {
+      if (auto t = w.lock()) t->cancel();
     }
-    for (const auto& r : routes_) {
-      for (const auto& t : r.options.topics) {
-        try {
-          // With a persistent session, unsubscribing would drop what the broker
-          // queues for us; disconnecting in stop() is enough.
-          if (session_->config().clean_session && session_->connected()) session_->client().unsubscribe(t.filter);
-        } catch (const std::exception& e) {
-          log_.debug(std::string("unsubscribe: ") + e.what());
-        }
-      }
+    retry_timers_.clear();
+    if (!jobs_.empty()) {
+      log_.info(connector_ + ": " + std::to_string(jobs_.size()) +
+                " message(s) still with the hub at shutdown; unanswered ones stay with the broker");
     }
   });
 }
 
 void input::stop() {
   stop_accepting();
-  session_->stop();
+  if (client_) client_->stop();
 }
 
 }  // namespace simpul::connectors::mqtt

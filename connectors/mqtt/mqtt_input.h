@@ -1,39 +1,38 @@
 #pragma once
 
-#include <deque>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "connectors/connector.h"
-#include "connectors/mqtt/mqtt_session.h"
+#include "connectors/mqtt/mqtt_subscriber.h"
 
 namespace simpul::connectors::mqtt {
 
 /// Subscribes to the topics of the routes bound to it and hands each message
-/// to those routes, one at a time and in arrival order.
+/// to the routes whose filters match.
 ///
-/// Acknowledgement: Paho C 1.3 sends PUBACK/PUBREC itself when it reads the
-/// PUBLISH, before any callback runs; it has no manual-ack mode (see
-/// README.md). Paho's callback thread only copies the message and posts it
-/// to the strand (blocking it would block every Paho client in the process:
-/// Paho holds a library-wide mutex around some callbacks). On the strand the
-/// queue is offered to the hub; `unavailable` offers the same message (same
-/// id) again after `retry_after`. When more than `max_pending` messages wait,
-/// the client disconnects (the persistent session keeps the rest at the
-/// broker) and reconnects once the queue drained: back-pressure to the broker.
+/// Acknowledgement: a QoS 1/2 message is acknowledged to the broker (PUBACK /
+/// PUBREC, sent by `subscriber` in receive order) only once every matching
+/// route answered accepted, replied or rejected. `unavailable` offers the
+/// same message (same id) again after `retry_after`. Messages are offered
+/// concurrently, up to `max_pending` unacknowledged at a time; with the
+/// window full the subscriber stops reading the socket (back-pressure).
+/// A crash before the answer leaves the message unacknowledged: the broker
+/// redelivers it to the persistent session.
 ///
-/// Threading: all state on the session strand. Ownership: the hub owns it
-/// and keeps it alive until the io_context finished.
+/// Threading: all state on the subscriber's strand. Ownership: the hub owns
+/// it and keeps it alive until the io_context finished.
 class input final : public connectors::input {
  public:
-  input(std::shared_ptr<session> s, std::string connector);
+  input(boost::asio::io_context& io, settings s, probe p, std::string connector);
   ~input() override;
 
   result<void> bind(route_binding binding) override;
   result<void> start() override;
   void stop_accepting() override;
   void stop() override;
-  bool ready() const override { return session_->connected(); }
+  bool ready() const override { return client_ && client_->connected(); }
 
  private:
   struct bound_route {
@@ -42,25 +41,27 @@ class input final : public connectors::input {
     std::shared_ptr<ingress> sink;
   };
 
-  struct pending {
-    message_ptr msg;
-    std::size_t route;
+  /// One received message waiting for the answers of its routes.
+  struct job {
+    std::uint64_t ticket = 0;
+    std::size_t open = 0;  // routes that have not answered yet
   };
 
-  void subscribe_all();                              // strand
-  void deliver(const ::mqtt::const_message_ptr& m);  // Paho thread: copy and post
-  message_ptr to_message(const ::mqtt::message& m, const bound_route& r) const;
-  void pump();                                       // strand: offer the queue's front
-  void answered(ingest_result res);                  // strand
+  void received(subscriber::delivery d);                       // strand
+  void offer(std::uint64_t job_id, std::size_t route, message_ptr msg);  // strand
+  void answered(std::uint64_t job_id, std::size_t route, message_ptr msg, ingest_result res);  // strand
+  message_ptr to_message(const codec::publish& m, const bound_route& r) const;
 
-  std::shared_ptr<session> session_;
+  boost::asio::io_context& io_;
+  settings settings_;
+  probe probe_;
   std::string connector_;
   std::vector<bound_route> routes_;  // fixed after start()
-  std::deque<pending> queue_;        // strand
-  bool offering_ = false;            // strand: the front is with the hub
-  bool paused_ = false;              // strand: disconnected for back-pressure
-  bool stopping_ = false;            // strand
-  std::unique_ptr<boost::asio::steady_timer> retry_timer_;
+  std::shared_ptr<subscriber> client_;
+  std::unordered_map<std::uint64_t, job> jobs_;  // strand
+  std::uint64_t next_job_ = 0;                    // strand
+  bool stopping_ = false;                         // strand
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> retry_timers_;  // strand
 };
 
 }  // namespace simpul::connectors::mqtt

@@ -34,13 +34,14 @@ struct probe {
 
 /// One Paho client connection kept alive: connects, reconnects with
 /// exponential backoff (our own loop, so a broker that is down at start is
-/// retried too), and tells its owner when a (re)connection is up.
+/// retried too), and tells its owner when a (re)connection is up. Used by the
+/// output only; the input has its own client (mqtt_subscriber.h) because
+/// Paho cannot hold the PUBACK.
 ///
 /// Threading: its state lives on `strand()`. Paho's threads only post onto
-/// that strand, except `on_message`, which runs on Paho's receive thread (the
-/// input needs that thread to wait for the hub: see mqtt_input.h).
-/// Ownership: shared (kept alive by posted handlers); owned by one input or
-/// output. Paho exceptions are caught here and never escape.
+/// that strand, except `on_message`, which runs on Paho's receive thread.
+/// Ownership: shared (kept alive by posted handlers); owned by one output.
+/// Paho exceptions are caught here and never escape.
 class session : public std::enable_shared_from_this<session> {
  public:
   using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
