@@ -5,6 +5,7 @@
 #include "mappings/jsonata/builtin_util.h"
 #include "mappings/jsonata/parser.h"
 #include "mappings/jsonata/registry.h"
+#include "mappings/jsonata/utf.h"
 
 namespace simpul::mappings::jsonata {
 namespace {
@@ -16,7 +17,10 @@ const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 value fn_base64encode(evaluator&, args_t& a, const value&, std::int64_t) {
   const value& v = arg_at(a, 0);
   if (v.is_undefined()) return {};
-  std::string_view s = v.as_string();
+  // each character is one byte of binary data (characters beyond U+00FF
+  // keep the low byte of each UTF-16 unit, as the reference does)
+  std::string s;
+  for (char16_t u : to_utf16(v.as_string())) s += static_cast<char>(u & 0xFF);
   std::string out;
   for (std::size_t i = 0; i < s.size(); i += 3) {
     std::uint32_t n = static_cast<unsigned char>(s[i]) << 16;
