@@ -243,6 +243,11 @@ TEST(DocsExamples, DocumentedRules) {
       // the head of a transform must be an object or array
       {"5 ~> |a|{}|", "error:T0410"},
       // a context binding on a bare expression binds nothing and keeps its value
+      // an `f` parameter needs a function, a missing one does not do
+      // (found by jsonata_eval_fuzz: $reduce read the arity of nothing)
+      {"$reduce([1..5], nothing)", "error:T0410"},
+      {"$map([1], nothing)", "error:T0410"},
+      {"$sort([2, 1], nothing)", "error:T0410"},
       // integers are written exactly by $string, other numbers to 15 digits
       {"$string(123456789012345680000)", "\"123456789012345680000\""},
       {"$string(1.2345678901234567)", "\"1.23456789012346\""},
