@@ -1,14 +1,21 @@
-// Evaluations per second of a typical SPBE mapping over a ~1 KB record:
-// field renames, a date conversion, uppercase, a sum over items and a
-// nested object. Input is parsed once per evaluation (as the hub does per
-// message) and separately excluded, to show both costs.
+// Evaluations per second of a typical SPBE mapping (bench/mapping/): field
+// renames, an Indonesian DD/MM/YYYY date to ISO 8601, uppercase, a sum over
+// items, a constant and nested objects over a ~1 KB record. The expression
+// is compiled once; each evaluation optionally parses the record (as the
+// hub does per message), then evaluates and serialises.
 //
-// usage: mapping_bench [seconds]
+// With --js DIR (a folder where `npm install jsonata` was run, see
+// mapping_bench.sh) the same mapping is run on jsonata-js in the same run
+// and the ratio is printed. Peak RSS of this process is printed at the end.
+//
+// usage: mapping_bench [seconds] [--js DIR]
 //        mapping_bench SECONDS FILE RECORD.json
 // The second form (bench/run.sh, scenario "mapping") times FILE over the
 // record, parse + evaluate + serialize per evaluation, and prints one JSON
 // line: FILE is a mapping YAML (run as the hub runs a `map` step) or a plain
 // JSONata expression.
+
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -26,45 +33,26 @@ namespace js = simpul::mappings::jsonata;
 
 namespace {
 
-const char* const record = R"({
-  "id_laporan": "LPR-2024-000123", "nik_pelapor": "3201234567890001", "nama": "siti rahmawati",
-  "tgl_lapor": "2024-03-15", "kategori": "infrastruktur", "kode_wilayah": "32.01.05",
-  "alamat": {"jalan": "Jl. Merdeka No. 10", "kelurahan": "Sukamaju", "kecamatan": "Cibinong",
-             "kabupaten": "Bogor", "provinsi": "Jawa Barat", "kode_pos": "16911"},
-  "status": "baru", "prioritas": 2, "channel": "mobile",
-  "items": [
-    {"kode": "A1", "uraian": "perbaikan jalan berlubang", "jumlah": 3, "harga": 1250000},
-    {"kode": "B2", "uraian": "lampu jalan mati", "jumlah": 5, "harga": 350000},
-    {"kode": "C3", "uraian": "saluran air tersumbat", "jumlah": 2, "harga": 780000},
-    {"kode": "D4", "uraian": "trotoar rusak", "jumlah": 4, "harga": 560000}
-  ],
-  "catatan": "mohon segera ditindaklanjuti karena membahayakan pengguna jalan",
-  "lampiran": [{"nama": "foto1.jpg", "ukuran": 204800}, {"nama": "foto2.jpg", "ukuran": 198000}]
-})";
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
-const char* const mapping = R"({
-  "reportId": id_laporan,
-  "reporter": { "nik": nik_pelapor, "name": $uppercase(nama) },
-  "reportedAt": tgl_lapor & "T00:00:00+07:00",
-  "category": $uppercase(kategori),
-  "region": kode_wilayah,
-  "address": {
-    "street": alamat.jalan, "village": alamat.kelurahan, "district": alamat.kecamatan,
-    "city": alamat.kabupaten, "province": alamat.provinsi, "postcode": alamat.kode_pos
-  },
-  "status": status = "baru" ? "NEW" : "OPEN",
-  "priority": prioritas,
-  "totalCost": $sum(items.(jumlah * harga)),
-  "itemCount": $count(items),
-  "items": items.{ "code": kode, "description": uraian, "amount": jumlah * harga },
-  "attachments": lampiran.nama
-})";
-
-std::string read_all(const char* path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+// Runs the jsonata-js half and returns its evaluate+serialize rate (0 on failure).
+double run_js(const std::string& dir, double seconds) {
+  std::string cmd = "node '" SIMPUL_BENCH_DIR "/mapping_bench.mjs' '" + dir + "' " + std::to_string(seconds);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return 0;
+  double rate = 0;
+  char line[8192];
+  while (std::fgets(line, sizeof line, p)) {
+    std::string l(line);
+    if (l.rfind("{", 0) != 0) std::fputs(line, stdout);
+    if (auto at = l.find("evaluate+serialize:"); at == 0) rate = std::atof(l.c_str() + 19);
+  }
+  return pclose(p) == 0 ? rate : 0;
 }
 
 template <class F>
@@ -79,80 +67,105 @@ double time_loop(double seconds, F&& one) {
   }
 }
 
-int run_file(double seconds, const char* file, const char* record_file) {
-  std::string record_text = read_all(record_file);
-  std::string name = file;
+int run_file(double seconds, const std::string& file, const std::string& record_file) {
+  std::string record_text = read_file(record_file);
   std::string out;
-  std::size_t bytes = 0;
   double rate = 0;
-  if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml") {
+  if (file.ends_with(".yaml")) {
     auto m = simpul::mappings::mapping_file::load(file);
     if (!m) {
-      std::fprintf(stderr, "%s: %s\n", file, simpul::mappings::to_string(m.error()).c_str());
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), simpul::mappings::to_string(m.error()).c_str());
       return 1;
     }
     rate = time_loop(seconds, [&] {
       auto r = (*m)->apply(record_text, "application/json");
       if (r) out = std::move(r->body);
-      bytes += out.size();
     });
   } else {
-    auto expr = js::compile(read_all(file));
+    auto expr = js::compile(read_file(file));
     if (!expr) {
-      std::fprintf(stderr, "compile %s: %s\n", file, expr.error().message.c_str());
+      std::fprintf(stderr, "compile %s: %s\n", file.c_str(), expr.error().message.c_str());
       return 1;
     }
     rate = time_loop(seconds, [&] {
       auto in = js::parse_json(record_text);
-      auto r = expr->evaluate(*in);
       out.clear();
+      if (!in) return;
+      auto r = expr->evaluate(*in);
       if (r) js::write_json(out, *r);
-      bytes += out.size();
     });
   }
   if (out.empty()) {
-    std::fprintf(stderr, "%s produced no output\n", file);
+    std::fprintf(stderr, "%s produced no output\n", file.c_str());
     return 1;
   }
   std::printf("{\"evals_s\":%.1f,\"output_bytes\":%zu}\n", rate, out.size());
   std::fprintf(stderr, "%s\n", out.c_str());
-  return bytes > 0 ? 0 : 1;
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
-  if (argc > 3) return run_file(seconds, argv[2], argv[3]);
-  auto expr = js::compile(mapping);
+  if (argc == 4 && std::string(argv[1]) != "--js" && std::string(argv[2]) != "--js")
+    return run_file(std::atof(argv[1]), argv[2], argv[3]);
+  double seconds = 2.0;
+  std::string js_dir;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--js" && i + 1 < argc)
+      js_dir = argv[++i];
+    else
+      seconds = std::atof(argv[i]);
+  }
+  const std::string record = read_file(SIMPUL_BENCH_DIR "/mapping/record.json");
+  auto expr = js::compile(read_file(SIMPUL_BENCH_DIR "/mapping/mapping.jsonata"));
   if (!expr) {
     std::fprintf(stderr, "compile: %s\n", expr.error().message.c_str());
     return 1;
   }
   auto input = js::parse_json(record);
+  if (!input) {
+    std::fprintf(stderr, "record: %s\n", input.error().c_str());
+    return 1;
+  }
   std::string out;
   auto run = [&](bool parse_each) {
     auto start = std::chrono::steady_clock::now();
     long n = 0;
-    std::size_t bytes = 0;
     for (;;) {
       for (int i = 0; i < 200; ++i) {
         js::value in = parse_each ? *js::parse_json(record) : *input;
         auto r = expr->evaluate(in);
+        if (!r) {
+          std::fprintf(stderr, "evaluate: %s\n", r.error().message.c_str());
+          std::exit(1);
+        }
         out.clear();
         js::write_json(out, *r);
-        bytes += out.size();
       }
       n += 200;
       double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (el >= seconds) return std::pair<double, std::size_t>(n / el, bytes);
+      if (el >= seconds) return n / el;
     }
   };
-  auto [with_parse, b1] = run(true);
-  auto [eval_only, b2] = run(false);
-  std::printf("record %zu bytes, output %zu bytes\n", std::string(record).size(), out.size());
+  double with_parse = run(true);
+  double eval_only = run(false);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("record %zu bytes, output %zu bytes\n", record.size(), out.size());
+  std::printf("simpul\n");
   std::printf("parse+evaluate+serialize: %.0f evaluations/s\n", with_parse);
   std::printf("evaluate+serialize:       %.0f evaluations/s\n", eval_only);
+  std::printf("peak RSS: %ld KiB\n", ru.ru_maxrss);
   std::printf("%s\n", out.c_str());
-  return b1 + b2 > 0 ? 0 : 1;
+  if (!js_dir.empty()) {
+    double js_rate = run_js(js_dir, seconds);
+    if (js_rate <= 0) {
+      std::fprintf(stderr, "jsonata-js run failed (is jsonata installed in %s?)\n", js_dir.c_str());
+      return 1;
+    }
+    std::printf("simpul / jsonata-js (evaluate+serialize): %.1fx\n", eval_only / js_rate);
+  }
+  return 0;
 }

@@ -23,6 +23,17 @@ void write_error(std::string& out, const jsonata_error& e) {
     out += ",\"position\":";
     out += std::to_string(e.position);
   }
+  if (e.value) {
+    out += ",\"value\":";
+    if (parse_json(*e.value))
+      out += *e.value;
+    else
+      write_json_string(out, *e.value);
+  }
+  if (!e.function_name.empty()) {
+    out += ",\"functionName\":";
+    write_json_string(out, e.function_name);
+  }
   out += '}';
 }
 

@@ -15,6 +15,7 @@ struct jsonata_error {
   std::int64_t position = -1;
   std::string token;
   std::optional<std::string> value;  // offending value rendered as JSON
+  std::string function_name;         // the built-in that raised it, where the reference names one
 };
 
 /// Thrown inside the engine only; compile() and evaluate() turn it into a

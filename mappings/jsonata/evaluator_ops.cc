@@ -294,6 +294,14 @@ value deep_clone(const value& v, std::unordered_set<const void*>& owned) {
 
 value evaluator::apply_transform(const function_rep& fn, const value& arg) {
   if (arg.is_undefined()) return {};
+  // the head of a transform is the object (or array of objects) to copy
+  if (!arg.is_object() && !arg.is_array()) {
+    jsonata_exception ex;
+    ex.error.code = "T0410";
+    ex.error.message = "Argument 1 of function transform does not match function signature";
+    ex.error.position = fn.def->pos;
+    throw ex;
+  }
   const node* def = fn.def;
   std::unordered_set<const void*> owned;
   value result = deep_clone(arg, owned);

@@ -5,6 +5,7 @@
 #include "mappings/jsonata/builtin_util.h"
 #include "mappings/jsonata/parser.h"
 #include "mappings/jsonata/registry.h"
+#include "mappings/jsonata/utf.h"
 
 namespace simpul::mappings::jsonata {
 namespace {
@@ -16,7 +17,10 @@ const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 value fn_base64encode(evaluator&, args_t& a, const value&, std::int64_t) {
   const value& v = arg_at(a, 0);
   if (v.is_undefined()) return {};
-  std::string_view s = v.as_string();
+  // each character is one byte of binary data (characters beyond U+00FF
+  // keep the low byte of each UTF-16 unit, as the reference does)
+  std::string s;
+  for (char16_t u : to_utf16(v.as_string())) s += static_cast<char>(u & 0xFF);
   std::string out;
   for (std::size_t i = 0; i < s.size(); i += 3) {
     std::uint32_t n = static_cast<unsigned char>(s[i]) << 16;
@@ -49,6 +53,16 @@ value fn_base64decode(evaluator&, args_t& a, const value&, std::int64_t) {
   return value::string(out);
 }
 
+[[noreturn]] void malformed_url(const value& v, const char* name, std::int64_t pos) {
+  jsonata_exception ex;
+  ex.error.code = "D3140";
+  ex.error.value = to_json_text(v);
+  ex.error.message = std::string("Malformed URL passed to $") + name + "(): " + *ex.error.value;
+  ex.error.position = pos;
+  ex.error.function_name = name;
+  throw ex;
+}
+
 value encode_uri(const value& v, std::string_view keep, const char* name, std::int64_t pos) {
   if (v.is_undefined()) return {};
   std::string out;
@@ -56,7 +70,7 @@ value encode_uri(const value& v, std::string_view keep, const char* name, std::i
   // a lone surrogate (kept as WTF-8 from JSON input) cannot be encoded
   for (std::size_t i = 0; i + 1 < text.size(); ++i)
     if (static_cast<unsigned char>(text[i]) == 0xED && (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0)
-      raise_msg("D3140", pos, std::string("Malformed URL passed to $") + name + "(): " + to_json_text(v));
+      malformed_url(v, name, pos);
   for (unsigned char c : text) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
         std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos ||
@@ -87,7 +101,7 @@ value decode_uri(const value& v, std::string_view keep, const char* name, std::i
       continue;
     }
     if (i + 2 >= s.size() || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
-      raise_msg("D3140", pos, std::string("Malformed URL passed to $") + name + "(): " + to_json_text(v));
+      malformed_url(v, name, pos);
     char c = static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
     if (keep.find(c) != std::string_view::npos && c != 0)
       out.append(s.substr(i, 3));
@@ -100,10 +114,10 @@ value decode_uri(const value& v, std::string_view keep, const char* name, std::i
     unsigned char c = static_cast<unsigned char>(out[i]);
     int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
     if (n < 0 || i + static_cast<std::size_t>(n) >= out.size() + (n == 0 ? 1 : 0))
-      raise_msg("D3140", pos, std::string("Malformed URL passed to $") + name + "(): " + to_json_text(v));
+      malformed_url(v, name, pos);
     for (int k = 1; k <= n; ++k)
       if ((static_cast<unsigned char>(out[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80)
-        raise_msg("D3140", pos, std::string("Malformed URL passed to $") + name + "(): " + to_json_text(v));
+        malformed_url(v, name, pos);
     i += static_cast<std::size_t>(n) + 1;
   }
   return value::string(out);

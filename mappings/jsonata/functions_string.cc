@@ -1,6 +1,9 @@
 // String built-ins: $string, $length, $substring..., $split, $join,
 // $match, $replace, $contains, $pad, $trim, $eval.
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <cmath>
 
 #include "mappings/jsonata/builtin_util.h"
@@ -77,11 +80,16 @@ value fn_substring_after(evaluator&, args_t& a, const value&, std::int64_t) {
   return at == std::string_view::npos ? v : value::string(s.substr(at + chars.size()));
 }
 
-// Case mapping for the common alphabets (ASCII, Latin-1, Latin Extended-A,
-// Greek, Cyrillic); other code points are left as they are.
-std::uint32_t to_upper_cp(std::uint32_t c) {
-  if (c >= 'a' && c <= 'z') return c - 32;
-  if (c < 0x80) return c;
+// Case mapping: the full Unicode simple mappings from the C.UTF-8 locale
+// (glibc), falling back to a table of the common alphabets where that
+// locale is missing; plus the special cases JavaScript's toUpperCase and
+// toLowerCase apply (sharp s, dotted capital I, final sigma).
+locale_t utf8_ctype() {
+  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return loc;
+}
+
+std::uint32_t table_upper(std::uint32_t c) {
   if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 0x20;
   if (c == 0xFF) return 0x178;
   if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17F) {
@@ -95,9 +103,7 @@ std::uint32_t to_upper_cp(std::uint32_t c) {
   return c;
 }
 
-std::uint32_t to_lower_cp(std::uint32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0x80) return c;
+std::uint32_t table_lower(std::uint32_t c) {
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
   if (c == 0x178) return 0xFF;
   if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 && c != 0x17F) {
@@ -111,26 +117,64 @@ std::uint32_t to_lower_cp(std::uint32_t c) {
   return c;
 }
 
-value map_case(const value& v, std::uint32_t (*map)(std::uint32_t)) {
+std::uint32_t to_upper_cp(std::uint32_t c) {
+  if (c >= 'a' && c <= 'z') return c - 32;
+  if (c < 0x80) return c;
+  if (locale_t loc = utf8_ctype()) return static_cast<std::uint32_t>(towupper_l(static_cast<wint_t>(c), loc));
+  return table_upper(c);
+}
+
+std::uint32_t to_lower_cp(std::uint32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0x80) return c;
+  if (locale_t loc = utf8_ctype()) return static_cast<std::uint32_t>(towlower_l(static_cast<wint_t>(c), loc));
+  return table_lower(c);
+}
+
+bool is_cased_letter(std::uint32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  if (locale_t loc = utf8_ctype()) return iswalpha_l(static_cast<wint_t>(c), loc);
+  return table_upper(c) != c || table_lower(c) != c;
+}
+
+value map_case(const value& v, bool upper) {
   if (v.is_undefined()) return {};
   std::string_view in = v.as_string();
   std::string out;
   out.reserve(in.size());
+  bool after_letter = false;
   for (std::size_t i = 0; i < in.size();) {
     auto c = static_cast<unsigned char>(in[i]);
     if (c < 0x80) {
-      out += static_cast<char>(map(c));
+      out += static_cast<char>(upper ? to_upper_cp(c) : to_lower_cp(c));
+      after_letter = is_cased_letter(c);
       ++i;
-    } else {
-      append_utf8(out, map(decode_utf8(in, i)));
+      continue;
     }
+    std::uint32_t cp = decode_utf8(in, i);
+    static const char* const ligatures[] = {"FF", "FI", "FL", "FFI", "FFL", "ST", "ST"};
+    if (upper && cp == 0xDF) {
+      out += "SS";
+    } else if (upper && cp >= 0xFB00 && cp <= 0xFB06) {
+      out += ligatures[cp - 0xFB00];
+    } else if (!upper && cp == 0x130) {
+      out += "i\xCC\x87";  // i + combining dot above
+    } else if (!upper && cp == 0x3A3) {
+      // final sigma: after a letter and not before one
+      std::size_t j = i;
+      bool before_letter = j < in.size() && is_cased_letter(decode_utf8(in, j));
+      append_utf8(out, after_letter && !before_letter ? 0x3C2 : 0x3C3);
+    } else {
+      append_utf8(out, upper ? to_upper_cp(cp) : to_lower_cp(cp));
+    }
+    after_letter = is_cased_letter(cp);
   }
   return value::string(out);
 }
 
-value fn_uppercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), to_upper_cp); }
+value fn_uppercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), true); }
 
-value fn_lowercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), to_lower_cp); }
+value fn_lowercase(evaluator&, args_t& a, const value&, std::int64_t) { return map_case(arg_at(a, 0), false); }
 
 value fn_trim(evaluator&, args_t& a, const value&, std::int64_t) {
   const value& v = arg_at(a, 0);
@@ -286,12 +330,16 @@ value fn_join(evaluator&, args_t& a, const value&, std::int64_t) {
   return value::string(out);
 }
 
-value match_object(std::string_view s, const found& f) {
+// An unmatched optional group is null in $match results (JSON's rendering
+// of the reference's undefined) and "" for a $replace callback, where it is
+// concatenated.
+value match_object(std::string_view s, const found& f, bool unmatched_null) {
   value o = value::new_object();
   o.set(value::string("match"), value::string(s.substr(f.start, f.end - f.start)));
   o.set(value::string("index"), value::number(static_cast<double>(code_point_count(s.substr(0, f.start)))));
   value groups = value::new_array();
-  for (const auto& g : f.groups) groups.push(value::string(g ? *g : std::string()));
+  for (const auto& g : f.groups)
+    groups.push(g ? value::string(*g) : unmatched_null ? value::null() : value::string(""));
   o.set(value::string("groups"), groups);
   return o;
 }
@@ -303,7 +351,7 @@ value fn_match(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
   std::size_t limit = limit_arg(arg_at(a, 2), "D3040", pos);
   std::string_view s = v.as_string();
   value out = value::new_sequence();
-  for (const auto& f : find_all(ev, s, arg_at(a, 1), limit, pos, "match")) out.push(match_object(s, f));
+  for (const auto& f : find_all(ev, s, arg_at(a, 1), limit, pos, "match")) out.push(match_object(s, f, true));
   return out;
 }
 
@@ -358,7 +406,7 @@ value fn_replace(evaluator& ev, args_t& a, const value&, std::int64_t pos) {
       substitute(out, repl.as_string(), s, f);
     } else {
       std::vector<value> cargs;
-      cargs.push_back(match_object(s, f));
+      cargs.push_back(match_object(s, f, false));
       value r = ev.apply(repl, std::move(cargs), value(), pos);
       if (!r.is_string()) raise("D3012", pos, "", to_json_text(r));
       out += r.as_string();

@@ -85,7 +85,7 @@ void write(std::string& out, const value& v, const json_style& style, int level)
         out += "null";
         return;
       }
-      if (style.precision15) {
+      if (style.precision15 && d != std::trunc(d)) {  // integers are kept exactly
         char buf[40];
         auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific, 14);
         d = std::strtod(std::string(buf, r.ptr).c_str(), nullptr);
@@ -287,7 +287,20 @@ void write_json_string(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the pending run of characters needing no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && c != '\xED') continue;
+    if (c == '\xED') {
+      // a lone UTF-16 surrogate kept as WTF-8 (ED A0..BF xx) goes out as \udxxx
+      if (i + 2 >= s.size() || (static_cast<unsigned char>(s[i + 1]) & 0xE0) != 0xA0) continue;
+      out.append(s, run, i - run);
+      unsigned cp = 0xD000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                    (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out += buf;
+      i += 2;
+      run = i + 1;
+      continue;
+    }
     out.append(s, run, i - run);
     run = i + 1;
     switch (c) {

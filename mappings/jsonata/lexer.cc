@@ -225,8 +225,8 @@ token lexer::scan_regex() {
       if (pattern.empty()) raise("S0301", static_cast<std::int64_t>(pos_));
       ++pos_;
       std::size_t fs = pos_;
-      while (pos_ < src_.size() && (src_[pos_] == 'i' || src_[pos_] == 'm' || src_[pos_] == 'g' ||
-                                    src_[pos_] == 's' || src_[pos_] == 'x'))
+      // the documented flags are `i` and `m`; any other letter is the next token
+      while (pos_ < src_.size() && (src_[pos_] == 'i' || src_[pos_] == 'm'))
         ++pos_;
       token t = make(token_kind::regex, std::move(pattern));
       t.flags = std::string(src_.substr(fs, pos_ - fs));

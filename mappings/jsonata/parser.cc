@@ -84,10 +84,18 @@ class parser {
     if (depth_ > max_depth) raise("S0201", cur_.pos, token_text(cur_), "expression nested too deeply");
     token t = advance();
     node_ptr left = nud(std::move(t));
+    // each infix step deepens the tree on its left without recursing here:
+    // it counts towards the same bound (`1+1+...`, `a.a.a...`)
+    int chain = 0;
     while (rbp < binding_power(cur_)) {
+      if (depth_ >= max_depth)
+        raise("S0201", cur_.pos, token_text(cur_), "expression nested too deeply");
+      ++chain;
+      depth_ += 1;
       token op = advance();
       left = led(std::move(op), std::move(left));
     }
+    depth_ -= chain;
     return left;
   }
 

@@ -72,7 +72,13 @@ class processor {
                std::vector<parent_slot>& unresolved) {
     for (auto& slot : slots) {
       bool done = false;
-      for (int i = from; i >= 0 && !done; --i) done = seek(*steps[static_cast<std::size_t>(i)], slot);
+      for (int i = from; i >= 0 && !done; --i) {
+        // a run of focus-bound steps (`a@$x.b@$y`) keeps one context: it is one level
+        while (i > 0 && !steps[static_cast<std::size_t>(i)]->focus.empty() &&
+               !steps[static_cast<std::size_t>(i) - 1]->focus.empty())
+          --i;
+        done = seek(*steps[static_cast<std::size_t>(i)], slot);
+      }
       if (!done) unresolved.push_back(slot);
     }
   }
@@ -226,7 +232,16 @@ class processor {
   }
 
   node_ptr binding(node_ptr n, std::vector<parent_slot>& seeking) {
-    node_ptr lhs = wrap_path(process(std::move(n->lhs), seeking));
+    node_ptr lhs = process(std::move(n->lhs), seeking);
+    if (n->str == "@" && lhs->type != node_type::path) {
+      // `expr@$v` outside a path binds nothing the rest of a path could see:
+      // it is `expr`, unless a later `.` makes it a step of a path
+      if (!lhs->stages.empty()) raise("S0215", n->pos, "@");
+      lhs->focus = n->rhs->str;
+      lhs->tuple = true;
+      return lhs;
+    }
+    lhs = wrap_path(std::move(lhs));
     node& step = *lhs->items.back();
     const std::string& var = n->rhs->str;
     if (n->str == "@") {

@@ -20,7 +20,7 @@ char symbol(const value& v) {
 }
 
 bool accepts(const std::string& types, char sym) {
-  if (sym == 'm') return true;
+  if (sym == 'm') return types != "f";  // a function parameter must be given a function
   for (char t : types) {
     if (t == sym || t == 'x') return true;
     if (t == 'j' && sym != 'f') return true;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "mappings/jsonata/jsonata.h"
 
 namespace simpul::mappings::jsonata {
@@ -59,6 +61,20 @@ TEST(Parser, RefusesNestingBeyondTheLimitInsteadOfOverflowingTheStack) {
   std::string deep = std::string(100000, '(') + "1" + std::string(100000, ')');
   EXPECT_EQ(syntax_error(deep).code, "S0201");
   std::string ok = std::string(100, '(') + "1" + std::string(100, ')');
+  EXPECT_TRUE(compile(ok).has_value());
+}
+
+// A long infix chain grows the tree without
+// recursing in the parser and overflowed the stack later.
+TEST(Parser, BoundsLongInfixChains) {
+  std::string sum = "1";
+  for (int i = 0; i < 100000; ++i) sum += "+1";
+  EXPECT_EQ(syntax_error(sum).code, "S0201");
+  std::string path = "a";
+  for (int i = 0; i < 100000; ++i) path += ".a";
+  EXPECT_EQ(syntax_error(path).code, "S0201");
+  std::string ok = "1";
+  for (int i = 0; i < 300; ++i) ok += "+1";
   EXPECT_TRUE(compile(ok).has_value());
 }
 
