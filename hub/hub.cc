@@ -50,9 +50,34 @@ result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config
   auto sink = std::make_shared<spool_dead_letters>(std::shared_ptr<spool::dlq_store>(std::move(*dlq)));
   h->dlq_store_ = &sink->store();
   h->dlq_ = std::move(sink);
+  if (auto r = h->open_audit(); !r) return std::unexpected(r.error());
   if (auto r = h->build_connectors(); !r) return std::unexpected(r.error());
   if (auto r = h->build_routes(); !r) return std::unexpected(r.error());
   return h;
+}
+
+result<void> hub::open_audit() {
+  const auto& a = cfg_->hub.audit;
+  if (a.key.empty()) {
+    log().warn("audit log off: set hub.audit.key to record every message and admin action");
+    return {};
+  }
+  // A ${file:..} key usually ends with a newline that is not key (as in
+  // `simpul audit verify --key FILE`).
+  std::string secret = a.key;
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  auto key = secret.starts_with("-----BEGIN") ? security::audit_key::ed25519_private_pem(secret)
+                                              : security::audit_key::hmac(std::move(secret));
+  if (!key) return make_error(key.error().code, "hub.audit.key: " + key.error().message);
+  std::error_code ec;
+  std::filesystem::create_directories(a.file.parent_path(), ec);
+  if (ec) return make_error("hub.audit", "cannot create " + a.file.parent_path().string());
+  auto trail = audit_trail::open({a.file.string(), a.fsync}, std::move(*key));
+  if (!trail) return std::unexpected(trail.error());
+  audit_ = std::move(*trail);
+  auto h = audit_->head();
+  log().info("audit log " + a.file.string() + " continues at seq " + std::to_string(h.seq));
+  return {};
 }
 
 result<void> hub::build_connectors() {
@@ -133,6 +158,11 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
       case config::step_config::kind::map: {
         const auto* ref = cfg_->find_mapping(sc.arg);
         if (!ref) return make_error("hub.mapping", "unknown mapping " + sc.arg);
+        if (audit_) {
+          auto sep = p.mapping.empty() ? "" : ",";
+          p.mapping += sep + ref->name;
+          p.mapping_version += sep + mapping_file_version(ref->file.string());
+        }
         if (!svc_.expressions) return make_error("hub.no_engine", "map steps need the mapping engine");
         auto m = svc_.expressions->load_mapping(*ref);
         if (!m) return std::unexpected(m.error());
@@ -171,6 +201,7 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     p.spool = std::shared_ptr<spool::route_spool>(std::move(*opened));
   }
   p.dlq = dlq_;
+  p.audit = audit_;
   return std::make_shared<route>(svc_.io, rc, std::move(p), svc_.metrics);
 }
 

@@ -46,6 +46,9 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     std::vector<target> targets;
     std::shared_ptr<spool::route_spool> spool;       ///< accept mode only
     std::shared_ptr<dead_letter_sink> dlq;
+    std::shared_ptr<audit_trail> audit;  ///< null: no audit log
+    std::string mapping;                 ///< map step name(s), for audit records
+    std::string mapping_version;
   };
 
   route(boost::asio::io_context& io, const config::route_config& cfg, parts p,
@@ -71,6 +74,8 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   void request_reply(message_ptr msg, connectors::ingest_handler done);
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
   void finished_one();  // a request-reply call answered
+  void audit(security::audit_event e, const message_ptr& original, const message_ptr& mapped,
+             std::string_view outcome) const;
   void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
                       std::function<void()> idle);
 
