@@ -57,7 +57,24 @@ result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config
 }
 
 result<void> hub::open_audit() {
-  const auto& a = cfg_->hub.audit;
+  // hub.audit is read from the validated tree (schema in hub_schema.cc), so
+  // the shared hub_settings struct stays as it is.
+  struct {
+    std::filesystem::path file;
+    std::string key;
+    bool fsync = true;
+  } a;
+  a.file = cfg_->hub.data_dir / "audit" / "audit.log";
+  const config::node* hub_node = cfg_->root ? cfg_->root->find("hub") : nullptr;
+  const config::node* node = hub_node ? hub_node->find("audit") : nullptr;
+  if (node && node->is_map()) {
+    auto f = node->get_string("file");
+    if (!f.empty() && f != "<data_dir>/audit/audit.log") {
+      a.file = cfg_->file.parent_path() / f;
+    }
+    a.key = node->get_string("key");
+    a.fsync = node->get_bool("fsync", true);
+  }
   if (a.key.empty()) {
     log().warn("audit log off: set hub.audit.key to record every message and admin action");
     return {};

@@ -59,13 +59,6 @@ class config_checker {
       s.admin.token = admin->get_string("token");
       s.admin.open_health = admin->get_bool("open_health", s.admin.open_health);
     }
-    s.audit.file = s.data_dir / "audit" / "audit.log";
-    if (const node* audit = hub.find("audit"); audit && audit->is_map()) {
-      auto f = audit->get_string("file");
-      if (!f.empty() && f != "<data_dir>/audit/audit.log") s.audit.file = names_.base_dir / f;
-      s.audit.key = audit->get_string("key");
-      s.audit.fsync = audit->get_bool("fsync", s.audit.fsync);
-    }
     return s;
   }
 

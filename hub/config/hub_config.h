@@ -26,14 +26,6 @@ struct admin_settings {
   bool open_health = true;   ///< /metrics, /healthz, /readyz without token
 };
 
-/// The tamper-evident audit log (docs/security.md "Audit log"). On when a
-/// key is configured.
-struct audit_settings {
-  std::filesystem::path file;  ///< resolved; default <data_dir>/audit/audit.log
-  std::string key;             ///< HMAC secret (>= 32 bytes) or Ed25519 private PEM; secret
-  bool fsync = true;           ///< sync once per written batch
-};
-
 struct hub_settings {
   std::string name = "simpul";
   std::filesystem::path data_dir = "data";
@@ -42,7 +34,6 @@ struct hub_settings {
   int threads = 2;
   std::chrono::milliseconds shutdown_timeout{10'000};
   admin_settings admin;
-  audit_settings audit;
 };
 
 struct connector_config {
