@@ -346,6 +346,9 @@ routes:
             check("every request carried a valid signature",
                   all(r["sig_ok"] for r in st.resource), st.resource)
 
+        s, _ = post(api, "/oauth", b'{"broken":')
+        check("malformed JSON rejected", s == 400, s)
+
         s, _ = post(api, "/mtls", b'{"m":1}')
         check("mTLS: delivered with the client certificate, server name pinned",
               wait_for(lambda: len(st.mtls) == 1) and st.mtls[0][0] == CLIENT_ID, st.mtls)
@@ -380,9 +383,12 @@ routes:
     lines = raw.decode().splitlines()
     recs = [json.loads(x) for x in lines]
     events = {(r["route"], r["event"]) for r in recs}
-    check("audit has accepted/delivered/dead_lettered records",
-          {("oauth", "accepted"), ("oauth", "delivered"), ("mtls", "delivered"),
+    check("audit has accepted/delivered/rejected/dead_lettered records",
+          {("oauth", "accepted"), ("oauth", "delivered"), ("oauth", "rejected"),
+           ("oauth", "dead_lettered"), ("mtls", "delivered"),
            ("badca", "dead_lettered")} <= events, events)
+    check("every message record has an id, trace id and outcome",
+          all(r["msg_id"] and len(r["trace_id"]) == 32 and r["outcome"] for r in recs), recs[:3])
     traced = [r for r in recs if r.get("trace_id") == TRACE_ID]
     body_hash = hashlib.sha256(nik_body).hexdigest()
     check("audit records carry trace id and body hash",
