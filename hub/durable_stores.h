@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "hub/audit/audit_trail.h"
 #include "hub/delivery/spool_dead_letters.h"
 #include "hub/error.h"
 #include "hub/spool/dedup_store.h"
@@ -43,6 +44,24 @@ class durable_stores {
   /// The route's de-duplication keys (<data_dir>/dedup/<route>).
   result<std::shared_ptr<spool::dedup_store>> dedup(const std::string& route);
 
+  /// The audit trail is shared by every generation too (two writers on one
+  /// chain would break it): the first generation opens it (or decides it is
+  /// off) and `audit_decided` tells later ones to reuse that decision; a
+  /// changed `hub.audit` applies after a restart.
+  bool audit_decided() const {
+    std::lock_guard lock(mu_);
+    return audit_decided_;
+  }
+  std::shared_ptr<audit_trail> audit() const {
+    std::lock_guard lock(mu_);
+    return audit_;
+  }
+  void set_audit(std::shared_ptr<audit_trail> trail) {
+    std::lock_guard lock(mu_);
+    audit_ = std::move(trail);
+    audit_decided_ = true;
+  }
+
   /// Forgets the stores of routes not in `routes`.
   void retain_only(const std::set<std::string>& routes);
 
@@ -51,7 +70,9 @@ class durable_stores {
 
   std::filesystem::path data_dir_;
   std::shared_ptr<spool_dead_letters> dlq_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
+  std::shared_ptr<audit_trail> audit_;
+  bool audit_decided_ = false;
   std::map<std::string, std::shared_ptr<spool::route_spool>> spools_;
   std::map<std::string, std::shared_ptr<spool::dedup_store>> dedups_;
 };

@@ -46,9 +46,57 @@ result<std::unique_ptr<hub>> hub::build(std::shared_ptr<const config::hub_config
   h->stores_ = std::move(stores);
   h->dlq_store_ = &h->stores_->dead_letters()->store();
   h->dlq_ = h->stores_->dead_letters();
+  if (auto r = h->open_audit(); !r) return std::unexpected(r.error());
   if (auto r = h->build_connectors(); !r) return std::unexpected(r.error());
   if (auto r = h->build_routes(); !r) return std::unexpected(r.error());
   return h;
+}
+
+result<void> hub::open_audit() {
+  if (stores_->audit_decided()) {  // a reload: keep the running chain
+    audit_ = stores_->audit();
+    return {};
+  }
+  // hub.audit is read from the validated tree (schema in hub_schema.cc), so
+  // the shared hub_settings struct stays as it is.
+  struct {
+    std::filesystem::path file;
+    std::string key;
+    bool fsync = true;
+  } a;
+  a.file = cfg_->hub.data_dir / "audit" / "audit.log";
+  const config::node* hub_node = cfg_->root ? cfg_->root->find("hub") : nullptr;
+  const config::node* node = hub_node ? hub_node->find("audit") : nullptr;
+  if (node && node->is_map()) {
+    auto f = node->get_string("file");
+    if (!f.empty() && f != "<data_dir>/audit/audit.log") {
+      a.file = cfg_->file.parent_path() / f;
+    }
+    a.key = node->get_string("key");
+    a.fsync = node->get_bool("fsync", true);
+  }
+  if (a.key.empty()) {
+    log().warn("audit log off: set hub.audit.key to record every message and admin action");
+    stores_->set_audit(nullptr);
+    return {};
+  }
+  // A ${file:..} key usually ends with a newline that is not key (as in
+  // `simpul audit verify --key FILE`).
+  std::string secret = a.key;
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  auto key = secret.starts_with("-----BEGIN") ? security::audit_key::ed25519_private_pem(secret)
+                                              : security::audit_key::hmac(std::move(secret));
+  if (!key) return make_error(key.error().code, "hub.audit.key: " + key.error().message);
+  std::error_code ec;
+  std::filesystem::create_directories(a.file.parent_path(), ec);
+  if (ec) return make_error("hub.audit", "cannot create " + a.file.parent_path().string());
+  auto trail = audit_trail::open({a.file.string(), a.fsync}, std::move(*key));
+  if (!trail) return std::unexpected(trail.error());
+  audit_ = std::move(*trail);
+  stores_->set_audit(audit_);
+  auto h = audit_->head();
+  log().info("audit log " + a.file.string() + " continues at seq " + std::to_string(h.seq));
+  return {};
 }
 
 result<void> hub::build_connectors() {
@@ -129,6 +177,11 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
       case config::step_config::kind::map: {
         const auto* ref = cfg_->find_mapping(sc.arg);
         if (!ref) return make_error("hub.mapping", "unknown mapping " + sc.arg);
+        if (audit_) {
+          auto sep = p.mapping.empty() ? "" : ",";
+          p.mapping += sep + ref->name;
+          p.mapping_version += sep + mapping_file_version(ref->file.string());
+        }
         if (!svc_.expressions) return make_error("hub.no_engine", "map steps need the mapping engine");
         auto m = svc_.expressions->load_mapping(*ref);
         if (!m) return std::unexpected(m.error());
@@ -189,6 +242,7 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     }
   }
   p.dlq = dlq_;
+  p.audit = audit_;
   return std::make_shared<route>(svc_.io, rc, std::move(p), svc_.metrics);
 }
 

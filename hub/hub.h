@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/registry.h"
+#include "hub/audit/audit_trail.h"
 #include "hub/config/hub_config.h"
 #include "hub/delivery/dead_letter.h"
 #include "hub/durable_stores.h"
@@ -76,12 +77,22 @@ class hub {
   const std::shared_ptr<durable_stores>& stores() const { return stores_; }
   /// Wakes every delivery queue (after a previous generation handed items back).
   void kick();
+  /// The audit trail, or null when `hub.audit.key` is not configured.
+  audit_trail* audit() const { return audit_.get(); }
+  /// Hook for admin code: records one admin action ("reload", "dlq.replay",
+  /// "dlq.purge", ...) by `client` (the admin caller's identity) with its
+  /// outcome ("ok", an error code). No-op without an audit log.
+  void audit_admin_action(std::string_view action, std::string_view client,
+                          std::string_view outcome) const {
+    if (audit_) audit_->admin_action(action, client, outcome);
+  }
   /// Sets the gauges that are sampled rather than counted (spool and DLQ
   /// depth and age, in-flight) — called at scrape time.
   void sample_metrics(monitoring::catalogue& m) const;
 
  private:
   hub(std::shared_ptr<const config::hub_config> cfg, services s);
+  result<void> open_audit();
   result<void> build_connectors();
   result<void> build_routes();
   result<std::shared_ptr<route>> build_route(const config::route_config& rc);
@@ -91,6 +102,7 @@ class hub {
   std::shared_ptr<durable_stores> stores_;
   std::shared_ptr<dead_letter_sink> dlq_;
   spool::dlq_store* dlq_store_ = nullptr;  // owned by stores_
+  std::shared_ptr<audit_trail> audit_;
   std::map<std::string, connectors::input_ptr> inputs_;
   std::map<std::string, connectors::output_ptr> outputs_;
   std::map<std::string, std::shared_ptr<circuit_breaker>> breakers_;

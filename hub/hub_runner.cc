@@ -178,6 +178,7 @@ hub_runner::reload_report hub_runner::reload() {
                 "; the running config stays";
     for (const auto& p : r.problems) log().error(config::format_problem(p));
     log().error("reload refused: " + r.message);
+    old->audit_admin_action("reload", "admin", r.code);
     return r;
   }
   auto cfg = std::make_shared<const config::hub_config>(std::move(*loaded));
@@ -185,6 +186,7 @@ hub_runner::reload_report hub_runner::reload() {
     r.code = "reload.data_dir";
     r.message = "hub.data_dir cannot change on reload (restart the hub to move it)";
     log().error("reload refused: " + r.message);
+    old->audit_admin_action("reload", "admin", r.code);
     return r;
   }
   auto built = hub::build(cfg, svc_, stores_);
@@ -192,6 +194,7 @@ hub_runner::reload_report hub_runner::reload() {
     r.code = built.error().code;
     r.message = built.error().message + "; the running config stays";
     log().error("reload refused: " + r.message);
+    old->audit_admin_action("reload", "admin", r.code);
     return r;
   }
   std::shared_ptr<hub> next = std::move(*built);
@@ -225,6 +228,7 @@ hub_runner::reload_report hub_runner::reload() {
   for (const auto& rc : next->config().routes) names.insert(rc.name);
   stores_->retain_only(names);
   retire(old);
+  next->audit_admin_action("reload", "admin", r.applied ? "ok" : r.code);
   if (r.applied) {
     log().info("reloaded: " + std::to_string(r.unchanged.size()) + " routes unchanged, " +
                std::to_string(r.changed.size()) + " changed, " + std::to_string(r.added.size()) +

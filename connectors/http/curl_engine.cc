@@ -3,6 +3,9 @@
 #include <cstring>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 
@@ -44,6 +47,17 @@ struct curl_callbacks {
   static int on_timer(CURLM*, long timeout_ms, void* self) {
     static_cast<curl_engine*>(self)->on_timer_set(timeout_ms);
     return 0;
+  }
+  /// Pins the expected server name on the connection's SSL_CTX, so OpenSSL
+  /// checks it while verifying the chain (curl's own host check is off then).
+  static CURLcode on_ssl_ctx(CURL*, void* ssl_ctx, void* userp) {
+    auto* t = static_cast<curl_engine::transfer*>(userp);
+    auto* param = SSL_CTX_get0_param(static_cast<SSL_CTX*>(ssl_ctx));
+    if (X509_VERIFY_PARAM_set1_host(param, t->req.pinned_host.c_str(), 0) != 1) {
+      return CURLE_SSL_CERTPROBLEM;
+    }
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    return CURLE_OK;
   }
   static size_t on_body(char* data, size_t size, size_t n, void* userp) {
     auto* t = static_cast<curl_engine::transfer*>(userp);
@@ -117,8 +131,20 @@ void curl_engine::perform(curl_request req, curl_handler done) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(r.connect_timeout.count()));
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r.tls_verify ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r.tls_verify ? 2L : 0L);
+  if (r.tls_verify && !r.pinned_host.empty()) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);  // OpenSSL checks the pinned name
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &curl_callbacks::on_ssl_ctx);
+    curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, t.get());
+  } else {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r.tls_verify ? 2L : 0L);
+  }
   if (!r.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str());
+  if (!r.cert_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_SSLCERT, r.cert_file.c_str());
+    curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+    if (!r.key_file.empty()) curl_easy_setopt(e, CURLOPT_SSLKEY, r.key_file.c_str());
+    if (!r.key_password.empty()) curl_easy_setopt(e, CURLOPT_KEYPASSWD, r.key_password.c_str());
+  }
   if (r.method == "GET") {
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   } else if (r.method == "HEAD") {

@@ -29,6 +29,12 @@ struct curl_request {
   std::chrono::milliseconds connect_timeout{5'000};
   bool tls_verify = true;
   std::string ca_file;
+  /// Name the server certificate must carry instead of the URL's host
+  /// (checked by OpenSSL during verification; e.g. when the URL is an IP).
+  std::string pinned_host;
+  std::string cert_file;     ///< client certificate (PEM) for mTLS
+  std::string key_file;      ///< its private key (PEM); empty: inside cert_file
+  std::string key_password;  ///< for an encrypted key (a secret)
   std::uint64_t max_response = 16 * 1024 * 1024;
 };
 

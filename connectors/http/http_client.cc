@@ -6,10 +6,92 @@
 
 namespace simpul::connectors {
 
+namespace {
+
+using settings_ptr = std::shared_ptr<const http_client_settings>;
+
+void add_tls(const http_client_settings& s, http::curl_request& req) {
+  req.tls_verify = s.tls_verify;
+  req.ca_file = s.ca_file;
+  req.pinned_host = s.tls_server_name;
+  req.cert_file = s.tls_cert_file;
+  req.key_file = s.tls_key_file;
+  req.key_password = s.tls_key_password;
+}
+
+/// Signs (when configured) at the moment of sending, then performs.
+void perform_signed(const settings_ptr& s, const std::shared_ptr<http::curl_engine>& engine,
+                    http::curl_request req, http::curl_handler done) {
+  if (s->signer) {
+    auto target = http_client::request_target(req.url);
+    for (auto& [k, v] : s->signer->sign(req.method, target, req.body,
+                                        std::chrono::system_clock::now())) {
+      req.headers.push_back(k + ": " + v);
+    }
+  }
+  engine->perform(std::move(req), std::move(done));
+}
+
+delivery_result token_failure(const std::string& why) {
+  // The message is fine; the credentials or the token service are not:
+  // keep it for a later attempt (the retry policy bounds this).
+  delivery_result r;
+  r.state = delivery_result::outcome::retryable;
+  r.detail = why;
+  return r;
+}
+
+/// One attempt with a bearer token from `tokens`; a 401 on the first try
+/// drops that token and repeats once with a freshly fetched one.
+void send_with_token(settings_ptr s, std::shared_ptr<http::curl_engine> engine,
+                     std::shared_ptr<http::oauth2_token_source> tokens, http::curl_request req,
+                     delivery_handler done, bool second) {
+  auto src = tokens;
+  src->get([s = std::move(s), engine = std::move(engine), tokens = std::move(tokens),
+            req = std::move(req), done = std::move(done),
+            second](http::oauth2_token_source::token_result token) mutable {
+    if (!token) return done(token_failure(token.error()));
+    auto attempt = req;
+    attempt.headers.push_back("Authorization: Bearer " + *token);
+    auto e = engine;
+    perform_signed(s, e, std::move(attempt),
+                   [s, engine, tokens, req = std::move(req), done = std::move(done), second,
+                    used = std::move(*token)](http::curl_response res) mutable {
+                     if (res.curl_code == 0 && res.status == 401 && !second) {
+                       tokens->invalidate(used);
+                       return send_with_token(std::move(s), std::move(engine), std::move(tokens),
+                                              std::move(req), std::move(done), true);
+                     }
+                     done(http_client::classify(std::move(res)));
+                   });
+  });
+}
+
+}  // namespace
+
 http_client::http_client(std::shared_ptr<const http_client_settings> settings, context& ctx)
     : settings_(std::move(settings)),
       engine_(http::curl_engine::create(ctx.io,
-                                        {.max_host_connections = settings_->max_connections})) {}
+                                        {.max_host_connections = settings_->max_connections})) {
+  if (settings_->auth == http_client_settings::auth_kind::oauth2) {
+    http::curl_request tls;
+    add_tls(*settings_, tls);
+    tls.connect_timeout = settings_->connect_timeout;
+    oauth2_ = std::make_shared<http::oauth2_token_source>(settings_->oauth2, std::move(tls),
+                                                          engine_);
+  }
+}
+
+std::string http_client::request_target(std::string_view url) {
+  auto scheme = url.find("://");
+  auto rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  auto slash = rest.find_first_of("/?#");
+  if (slash == std::string_view::npos) return "/";
+  auto target = rest.substr(slash);
+  if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
+  if (target.empty() || target.front() != '/') return "/" + std::string(target);
+  return std::string(target);
+}
 
 http_client::~http_client() { engine_->shutdown(); }
 
@@ -46,10 +128,12 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
   if (!msg->route.empty()) req.headers.push_back("X-Simpul-Route: " + msg->route);
   for (const auto& [k, v] : s.headers) req.headers.push_back(k + ": " + v);
   req.body = msg->body;
+  using auth = http_client_settings::auth_kind;
+  if (s.auth == auth::bearer) req.headers.push_back("Authorization: Bearer " + s.bearer_token);
+  if (s.auth == auth::api_key) req.headers.push_back(s.api_key_header + ": " + s.api_key);
   req.timeout = s.timeout;
   req.connect_timeout = s.connect_timeout;
-  req.tls_verify = s.tls_verify;
-  req.ca_file = s.ca_file;
+  add_tls(s, req);
   req.max_response = s.max_response;
   if (stopped_) {
     delivery_result r;
@@ -58,7 +142,10 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
     done(std::move(r));
     return;
   }
-  engine_->perform(std::move(req), [done = std::move(done)](http::curl_response res) {
+  if (oauth2_) {
+    return send_with_token(settings_, engine_, oauth2_, std::move(req), std::move(done), false);
+  }
+  perform_signed(settings_, engine_, std::move(req), [done = std::move(done)](http::curl_response res) {
     done(classify(std::move(res)));
   });
 }
@@ -78,17 +165,35 @@ delivery_result http_client::classify(http::curl_response res) {
       out.detail = "response body too large";
       return out;
     }
+    std::string prefix = "transport: ";
     switch (res.curl_code) {
       case CURLE_URL_MALFORMAT:
       case CURLE_UNSUPPORTED_PROTOCOL:
       case CURLE_BAD_FUNCTION_ARGUMENT:
         out.state = outcome::permanent;
         break;
-      default:  // connect/resolve failures, timeouts, resets, TLS: may heal
+      case CURLE_SSL_CERTPROBLEM:     // our client certificate or key is unusable
+      case CURLE_SSL_CACERT_BADFILE:  // our CA bundle is unusable
+        // Only a config change heals these; the message goes to the DLQ
+        // (replayable) instead of cycling through retries.
+        out.state = outcome::permanent;
+        prefix = "tls config: ";
+        break;
+      case CURLE_PEER_FAILED_VERIFICATION:
+        // Untrusted chain or wrong name: the server side (or the CA bundle)
+        // may be fixed, and the message is not at fault.
+        out.state = outcome::retryable;
+        prefix = "tls: server certificate not accepted: ";
+        break;
+      case CURLE_SSL_CONNECT_ERROR:
+        out.state = outcome::retryable;
+        prefix = "tls: handshake failed: ";
+        break;
+      default:  // connect/resolve failures, timeouts, resets: may heal
         out.state = outcome::retryable;
     }
-    out.detail =
-        (res.curl_code == CURLE_OPERATION_TIMEDOUT ? "timeout: " : "transport: ") + res.error;
+    if (res.curl_code == CURLE_OPERATION_TIMEDOUT) prefix = "timeout: ";
+    out.detail = prefix + res.error;
     return out;
   }
   auto status = static_cast<int>(res.status);

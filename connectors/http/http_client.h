@@ -8,6 +8,8 @@
 
 #include "connectors/connector.h"
 #include "connectors/http/curl_engine.h"
+#include "connectors/http/oauth2_token_source.h"
+#include "security/request_signing.h"
 
 namespace simpul::connectors {
 
@@ -20,6 +22,19 @@ struct http_client_settings {
   std::chrono::milliseconds connect_timeout{5'000};
   bool tls_verify = true;
   std::string ca_file;
+  std::string tls_server_name;   ///< pinned certificate name (instead of the URL host)
+  std::string tls_cert_file;     ///< client certificate (mTLS)
+  std::string tls_key_file;
+  std::string tls_key_password;  ///< secret
+  /// Outbound authentication (see README "Outbound authentication").
+  enum class auth_kind { none, bearer, api_key, oauth2 };
+  auth_kind auth = auth_kind::none;
+  std::string bearer_token;      ///< secret
+  std::string api_key_header = "X-API-Key";
+  std::string api_key;           ///< secret
+  http::oauth2_settings oauth2;
+  /// HMAC request signing; null = off. Independent of `auth`.
+  std::shared_ptr<const security::request_signer> signer;
   long max_connections = 8;
   std::string content_type;  ///< overrides the message's when set
   std::uint64_t max_response = 16 * 1024 * 1024;
@@ -28,6 +43,12 @@ struct http_client_settings {
 /// The `http_client` output: one `send` is one HTTP request (no retries here;
 /// the hub retries). Requests run concurrently on a shared libcurl multi
 /// handle driven by Asio, reusing connections (up to `max_connections` per host).
+///
+/// Authentication (optional): a static bearer token or API-key header, an
+/// OAuth2 client-credentials token (fetched asynchronously and cached; on a
+/// 401 the token is dropped, a fresh one fetched and the request sent once
+/// more), HMAC request signing (a fresh timestamp and signature per
+/// attempt), and a client certificate.
 ///
 /// Outcome: 2xx delivered (with the response, for request-reply routes);
 /// 408, 429, 5xx, connection errors and timeouts retryable (with the server's
@@ -49,10 +70,16 @@ class http_client final : public output {
 
   /// Turns one finished exchange into the hub's delivery outcome.
   static delivery_result classify(http::curl_response res);
+  /// The request-target (path and query) of `url`, as signed: "/" when the
+  /// URL has no path.
+  static std::string request_target(std::string_view url);
+  /// Token requests sent (0 without OAuth2) — for tests and diagnostics.
+  std::uint64_t token_fetches() const { return oauth2_ ? oauth2_->fetches() : 0; }
 
  private:
   std::shared_ptr<const http_client_settings> settings_;
   std::shared_ptr<http::curl_engine> engine_;
+  std::shared_ptr<http::oauth2_token_source> oauth2_;  ///< null unless auth is oauth2
   std::atomic<bool> started_{false};
   std::atomic<bool> stopped_{false};
 };

@@ -36,6 +36,59 @@ field_spec one_of(field_spec f, std::vector<std::string> allowed) {
   return f;
 }
 
+field_spec secret(field_spec f) {
+  f.secret = true;
+  return f;
+}
+
+field_spec nested(field_spec f, std::vector<field_spec> fields) {
+  f.fields = std::move(fields);
+  return f;
+}
+
+std::vector<field_spec> auth_fields() {
+  return {
+      one_of(field("type", field_type::string,
+                   "`bearer`: static `Authorization: Bearer <token>`. `api_key`: `<header>: "
+                   "<key>`. `oauth2`: OAuth2 client credentials (token fetched and cached, "
+                   "refreshed before expiry and once on a 401).",
+                   "none", "oauth2"),
+             {"none", "bearer", "api_key", "oauth2"}),
+      secret(field("token", field_type::string, "bearer: the token.", {},
+                   "${env:SPLP_TOKEN}")),
+      field("header", field_type::string, "api_key: header name.", "X-API-Key", "apikey"),
+      secret(field("key", field_type::string, "api_key: the key.", {}, "${file:/run/keys/api}")),
+      field("token_url", field_type::string, "oauth2: token endpoint (https).", {},
+            "https://splp.layanan.go.id/oauth2/token"),
+      field("client_id", field_type::string, "oauth2: client id.", {}, "pemkab-bandung"),
+      secret(field("client_secret", field_type::string, "oauth2: client secret.", {},
+                   "${env:SPLP_CLIENT_SECRET}")),
+      field("scope", field_type::string, "oauth2: requested scope (space-separated).", {},
+            "laporan.write"),
+      field("audience", field_type::string, "oauth2: `audience` form parameter, when the "
+            "server wants one.", {}, "https://api.example.go.id"),
+      one_of(field("client_auth", field_type::string,
+                   "oauth2: send the client credentials as HTTP Basic (`basic`, RFC 6749 "
+                   "2.3.1) or in the form body (`body`).",
+                   "basic", {}),
+             {"basic", "body"}),
+      field("refresh_margin", field_type::duration,
+            "oauth2: refresh the token this long before it expires.", "30s", "60s"),
+  };
+}
+
+std::vector<field_spec> signing_fields() {
+  return {
+      secret(field("secret", field_type::string,
+                   "HMAC-SHA256 key; signing is on when set (see README \"Request signing\").",
+                   {}, "${env:SIGNING_SECRET}")),
+      field("timestamp_header", field_type::string, "Header carrying the Unix timestamp.",
+            "X-Simpul-Timestamp", "X-Timestamp"),
+      field("signature_header", field_type::string, "Header carrying `v1=<hex signature>`.",
+            "X-Simpul-Signature", "X-Signature"),
+  };
+}
+
 config::mark where_of(const config::node& n, std::string_view key) {
   const config::node* f = n.find(key);
   return f ? f->where() : n.where();
@@ -106,6 +159,24 @@ config::component_spec client_spec() {
       field("ca_file", field_type::string,
             "PEM file of CA certificates to trust instead of the system store.", {},
             "/etc/simpul/ca/pusat.pem"),
+      field("tls_server_name", field_type::string,
+            "Name the server certificate must carry, instead of the URL's host (pinning; e.g. "
+            "when the URL is an IP address).",
+            {}, "api.pusat.go.id"),
+      field("tls_cert_file", field_type::string, "Client certificate (PEM) for mutual TLS.", {},
+            "/etc/simpul/tls/client.crt"),
+      field("tls_key_file", field_type::string,
+            "Private key (PEM) of the client certificate; empty: inside tls_cert_file.", {},
+            "/etc/simpul/tls/client.key"),
+      secret(field("tls_key_password", field_type::string,
+                   "Password of an encrypted tls_key_file.", {}, "${env:CLIENT_KEY_PASSWORD}")),
+      nested(field("auth", field_type::object, "Outbound authentication (see README).", {},
+                   "{type: bearer, token: \"${env:PUSAT_TOKEN}\"}"),
+             auth_fields()),
+      nested(field("signing", field_type::object,
+                   "HMAC request signing over method, target, timestamp and body hash.", {},
+                   "{secret: \"${env:SIGNING_SECRET}\"}"),
+             signing_fields()),
       field("max_connections", field_type::integer,
             "Connections per host at most (kept open and reused); more requests queue.", "8", "32"),
       field("content_type", field_type::string,
@@ -171,6 +242,29 @@ class http_client_factory final : public connector_factory {
     if (r.duration("timeout").count() <= 0)
       out.emplace_back(where_of(n, "timeout"), "must be above 0");
     require_at_least_one(r, n, "max_connections", out);
+    if (!r.string("tls_key_file").empty() && r.string("tls_cert_file").empty()) {
+      out.emplace_back(where_of(n, "tls_key_file"), "needs tls_cert_file");
+    }
+    if (const auto* a = n.find("auth"); a && a->is_map()) {
+      config_reader ar(*a, auth_fields_);
+      auto type = ar.string("type");
+      auto need = [&](std::string_view key) {
+        if (ar.string(key).empty()) {
+          out.emplace_back(a->where(), "auth type " + type + " needs " + std::string(key));
+        }
+      };
+      if (type == "bearer") need("token");
+      if (type == "api_key") need("key");
+      if (type == "oauth2") {
+        need("token_url");
+        need("client_id");
+        need("client_secret");
+        auto u = ar.string("token_url");
+        if (!u.empty() && !u.starts_with("http://") && !u.starts_with("https://")) {
+          out.emplace_back(where_of(*a, "token_url"), "must start with http:// or https://");
+        }
+      }
+    }
     return out;
   }
 
@@ -187,11 +281,46 @@ class http_client_factory final : public connector_factory {
     s->max_connections = static_cast<long>(std::max<std::int64_t>(1, r.integer("max_connections")));
     s->content_type = r.string("content_type");
     s->max_response = r.size("max_response");
+    s->tls_server_name = r.string("tls_server_name");
+    s->tls_cert_file = r.string("tls_cert_file");
+    s->tls_key_file = r.string("tls_key_file");
+    s->tls_key_password = r.string("tls_key_password");
+    config::node empty(config::node::kind::map, n->where());
+    const config::node* a = n->find("auth");
+    config_reader ar(a && a->is_map() ? *a : empty, auth_fields_);
+    using auth = http_client_settings::auth_kind;
+    auto type = ar.string("type");
+    s->auth = type == "bearer"    ? auth::bearer
+              : type == "api_key" ? auth::api_key
+              : type == "oauth2"  ? auth::oauth2
+                                  : auth::none;
+    s->bearer_token = ar.string("token");
+    s->api_key_header = ar.string("header");
+    s->api_key = ar.string("key");
+    s->oauth2.token_url = ar.string("token_url");
+    s->oauth2.client_id = ar.string("client_id");
+    s->oauth2.client_secret = ar.string("client_secret");
+    s->oauth2.scope = ar.string("scope");
+    s->oauth2.audience = ar.string("audience");
+    s->oauth2.basic_auth = ar.string("client_auth") != "body";
+    s->oauth2.refresh_margin =
+        std::chrono::duration_cast<std::chrono::seconds>(ar.duration("refresh_margin"));
+    s->oauth2.timeout = s->timeout;
+    const config::node* g = n->find("signing");
+    config_reader gr(g && g->is_map() ? *g : empty, signing_fields_);
+    if (auto secret = gr.string("secret"); !secret.empty()) {
+      security::signing_options o;
+      o.timestamp_header = gr.string("timestamp_header");
+      o.signature_header = gr.string("signature_header");
+      s->signer = std::make_shared<const security::request_signer>(std::move(secret), std::move(o));
+    }
     return std::make_unique<http_client>(std::move(s), ctx);
   }
 
  private:
   config::component_spec spec_ = client_spec();
+  std::vector<field_spec> auth_fields_ = auth_fields();
+  std::vector<field_spec> signing_fields_ = signing_fields();
 };
 
 }  // namespace

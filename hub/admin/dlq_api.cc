@@ -264,6 +264,9 @@ response replay(hub& h, std::string_view body) {
     b += '}';
   }
   b += "]}";
+  h.audit_admin_action("dlq.replay", "admin",
+                       "replayed " + std::to_string(out.replayed.size()) + ", failed " +
+                           std::to_string(out.failed.size()));
   return json(out.failed.empty() || !out.replayed.empty() ? 200 : 409, std::move(b));
 }
 
@@ -284,7 +287,11 @@ response purge(hub& h, std::string_view id, const std::map<std::string, std::str
     for (const auto& s : store.list(dq).items) ids.push_back(s.id);
   }
   auto removed = store.remove(ids);
-  if (!removed) return fail(500, removed.error().code, removed.error().message);
+  if (!removed) {
+    h.audit_admin_action("dlq.purge", "admin", removed.error().code);
+    return fail(500, removed.error().code, removed.error().message);
+  }
+  h.audit_admin_action("dlq.purge", "admin", "purged " + std::to_string(*removed));
   return json(200, R"({"purged":)" + std::to_string(*removed) + "}");
 }
 

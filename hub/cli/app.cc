@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "hub/cli/audit_command.h"
 #include "hub/cli/connectors_command.h"
 #include "hub/cli/dlq_command.h"
 #include "hub/cli/map_command.h"
@@ -26,6 +27,7 @@ constexpr std::string_view usage_text =
     "  eval EXPR          evaluate a JSONata expression\n"
     "  map -m MAPPING     apply a mapping file\n"
     "  test [PATH...]     run the examples of mapping files\n"
+    "  audit verify FILE  check an audit log's chain (--key KEYFILE)\n"
     "  version            print the version\n"
     "\n"
     "Run 'simpul <command> --help' for a command's options.\n";
@@ -51,6 +53,7 @@ int run_app(std::span<const std::string_view> args) {
   if (cmd == "eval") return run_eval_command(args.subspan(1));
   if (cmd == "map") return run_map_command(args.subspan(1));
   if (cmd == "test") return run_test_command(args.subspan(1));
+  if (cmd == "audit") return run_audit_command(args.subspan(1));
   std::fprintf(stderr, "simpul: unknown command '%.*s'\n\n", static_cast<int>(cmd.size()),
                cmd.data());
   std::fwrite(usage_text.data(), 1, usage_text.size(), stderr);

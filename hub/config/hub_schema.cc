@@ -61,6 +61,18 @@ const std::vector<field_spec>& hub_fields() {
                  field("open_health", field_type::boolean,
                        "Serve /metrics, /healthz and /readyz without the token.", "true"),
              }),
+      nested(field("audit", field_type::object,
+                   "Tamper-evident audit log (hash chain, HMAC or Ed25519); on when `key` is set."),
+             {
+                 field("file", field_type::string,
+                       "Audit log file; relative to the config file's folder.",
+                       "<data_dir>/audit/audit.log"),
+                 secret(field("key", field_type::string,
+                              "HMAC-SHA256 secret (32 bytes or more) or an Ed25519 private key "
+                              "(PKCS#8 PEM). Must be a ${env:..} or ${file:..} substitution.")),
+                 field("fsync", field_type::boolean,
+                       "Sync the file once per written batch of records.", "true"),
+             }),
   };
   return fields;
 }

@@ -3,10 +3,18 @@
 #include <boost/asio/post.hpp>
 
 #include "hub/delivery/backoff.h"
+#include "monitoring/log.h"
 
 namespace simpul::hub {
 
 namespace asio = boost::asio;
+
+namespace {
+const monitoring::logger& log() {
+  static const monitoring::logger l("delivery");
+  return l;
+}
+}  // namespace
 
 delivery_queue::delivery_queue(asio::io_context& io, target t, settings s,
                                spool::route_spool& spool, dead_letter_sink& dlq,
@@ -101,6 +109,15 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     end_to_end_.Observe(
         std::chrono::duration<double>(clock::now() - item.msg->received_at).count());
     spool_.ack(item);
+    if (log().enabled(monitoring::level::debug)) {
+      log().debug("delivered to " + target_.connector + ": " + r.detail,
+                  {target_.route, item.msg->id, item.msg->trace_id});
+    }
+    if (settings_.audit) {
+      settings_.audit->message_event(security::audit_event::delivered, target_.route, nullptr,
+                                     item.msg.get(), settings_.mapping, settings_.mapping_version,
+                                     "ok " + target_.connector);
+    }
     done_with(item);
   } else if (r.state == outcome::permanent) {
     // The service answered: it is alive, the message is wrong.
@@ -120,6 +137,11 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     } else {
       std::uniform_real_distribution<double> u(0.0, 1.0);
       auto delay = backoff_delay(settings_.retry, attempts, r.retry_after, u(rng_));
+      if (log().enabled(monitoring::level::debug)) {
+        log().debug("attempt " + std::to_string(attempts) + " to " + target_.connector +
+                        " failed, retrying: " + r.detail,
+                    {target_.route, item.msg->id, item.msg->trace_id});
+      }
       auto when = clock::now() + delay;
       if (settings_.ordered && !item.msg->key.empty() && !draining_) {
         // Keep the item and its key: the key's next messages wait behind it.
@@ -143,6 +165,14 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
 void delivery_queue::dead_letter(spool::spool_item item, std::string code,
                                  const connectors::delivery_result& r) {
   metrics_.dead_lettered.Add({{"route", target_.route}, {"reason", code}}).Increment();
+  log().warn("dead-lettered (" + code + ") after " + std::to_string(item.attempt) +
+                 " attempt(s) to " + target_.connector + ": " + r.detail,
+             {target_.route, item.msg->id, item.msg->trace_id});
+  if (settings_.audit) {
+    settings_.audit->message_event(security::audit_event::dead_lettered, target_.route, nullptr,
+                                   item.msg.get(), settings_.mapping, settings_.mapping_version,
+                                   code);
+  }
   hub::dead_letter letter;
   letter.msg = item.msg;
   letter.route = target_.route;

@@ -17,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "connectors/connector.h"
+#include "hub/audit/audit_trail.h"
 #include "hub/config/hub_config.h"
 #include "hub/delivery/circuit_breaker.h"
 #include "hub/delivery/dead_letter.h"
@@ -50,6 +51,9 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
     config::retry_policy retry;
     bool ordered = false;
     std::size_t max_in_flight = 64;
+    std::shared_ptr<audit_trail> audit;  ///< null: no audit log
+    std::string mapping;                 ///< for audit records
+    std::string mapping_version;
   };
 
   delivery_queue(boost::asio::io_context& io, target t, settings s, spool::route_spool& spool,

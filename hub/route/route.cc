@@ -9,6 +9,7 @@
 
 #include "hub/route/json_text.h"
 #include "monitoring/json_escape.h"
+#include "monitoring/log.h"
 
 namespace simpul::hub {
 
@@ -26,6 +27,11 @@ ingest_result unavailable(std::string reason, std::chrono::seconds retry_after) 
   r.error_code = "route.unavailable";
   r.retry_after = retry_after;
   return r;
+}
+
+const monitoring::logger& log() {
+  static const monitoring::logger l("route");
+  return l;
 }
 
 std::string error_json(std::string_view code, std::string_view text) {
@@ -60,7 +66,13 @@ void route::start() {
   for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
     const auto& t = parts_.targets[i];
     delivery_queue::target qt{name_, t.connector, i, t.out, t.options, t.breaker};
-    delivery_queue::settings s{retry_, ordered_, 64};
+    delivery_queue::settings s;
+    s.retry = retry_;
+    s.ordered = ordered_;
+    s.max_in_flight = 64;
+    s.audit = parts_.audit;
+    s.mapping = parts_.mapping;
+    s.mapping_version = parts_.mapping_version;
     queues_.push_back(std::make_shared<delivery_queue>(io_, std::move(qt), s, *parts_.spool,
                                                        *parts_.dlq, metrics_));
   }
@@ -75,6 +87,13 @@ void route::start() {
     }
   });
   for (auto& q : queues_) q->notify();  // what a previous run left behind
+}
+
+void route::audit(security::audit_event e, const message_ptr& original,
+                  const message_ptr& mapped, std::string_view outcome) const {
+  if (!parts_.audit) return;
+  parts_.audit->message_event(e, name_, original.get(), mapped.get(), parts_.mapping,
+                              parts_.mapping_version, outcome);
 }
 
 void route::finished_one() {
@@ -92,6 +111,7 @@ int route::target_index(std::string_view connector) const {
 void route::submit(message_ptr msg, connectors::ingest_handler done) {
   received_.Increment();
   if (!accepting_.load()) {
+    audit(security::audit_event::rejected, msg, nullptr, "route.unavailable");
     return done(unavailable("the hub is shutting down", std::chrono::seconds(5)));
   }
   if (mode_ == config::route_mode::request_reply) {
@@ -154,6 +174,8 @@ std::expected<route::pipeline_result, step_failure> route::route_message(
 void route::reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done) {
   metrics_.rejected.Add({{"route", name_}, {"reason", f.code}}).Increment();
   if (f.code.starts_with("map.") || f.code.starts_with("jsonata.")) mapping_errors_.Increment();
+  log().info("rejected (" + f.code + ")", {name_, msg->id, msg->trace_id});
+  audit(security::audit_event::rejected, msg, nullptr, f.code);
   ingest_result r;
   r.state = status::rejected;
   r.http_status = f.http_status;
@@ -171,8 +193,10 @@ void route::reject(message_ptr msg, const step_failure& f, connectors::ingest_ha
   letter.reason_code = f.code;
   letter.reason = f.message;
   letter.first_failure = std::chrono::system_clock::now();
-  parts_.dlq->add(std::move(letter), [r = std::move(r), done = std::move(done)](
-                                         result<void> stored) mutable {
+  auto self = shared_from_this();
+  parts_.dlq->add(std::move(letter), [r = std::move(r), done = std::move(done), self,
+                                      msg](result<void> stored) mutable {
+    if (stored) self->audit(security::audit_event::dead_lettered, msg, nullptr, r.error_code);
     if (!stored) {
       // Could not record it: do not pretend we kept it; the sender retries.
       return done(unavailable("dead-letter queue unavailable: " + stored.error().message,
@@ -237,6 +261,7 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
   ok.message_id = msg->id;
   if (routed->routed.empty()) {
     filtered_.Increment();
+    audit(security::audit_event::accepted, msg, nullptr, "filtered");
     return done(std::move(ok));
   }
   // The sender is acknowledged only when every part is durable in the
@@ -249,8 +274,12 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
     error first_error;
     ingest_result ok;
     connectors::ingest_handler done;
+    message_ptr original;
+    std::vector<message_ptr> parts;
   };
   auto p = std::make_shared<pending>();
+  p->original = msg;
+  for (const auto& [m, mask] : routed->routed) p->parts.push_back(m);
   p->left = routed->routed.size();
   p->ok = std::move(ok);
   p->done = std::move(done);
@@ -264,12 +293,20 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
     if (p->failed) {
       const auto& e = p->first_error;
       self->metrics_.rejected.Add({{"route", self->name_}, {"reason", e.code}}).Increment();
+      self->audit(security::audit_event::rejected, p->original, nullptr, e.code);
       bool full = e.code == "spool.full";
       return p->done(unavailable(full ? "route '" + self->name_ + "' is full; retry later"
                                       : "could not store the message: " + e.message,
                                  std::chrono::seconds(full ? 1 : 5)));
     }
     self->accepted_.Increment();
+    for (const auto& part : p->parts) {
+      self->audit(security::audit_event::accepted, p->original, part, "ok");
+    }
+    if (log().enabled(monitoring::level::debug)) {
+      log().debug("accepted (" + std::to_string(p->parts.size()) + " part(s))",
+                  {self->name_, p->original->id, p->original->trace_id});
+    }
     p->done(std::move(p->ok));
   };
   for (auto& [m, mask] : routed->routed) {
@@ -314,6 +351,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   }
   accepted_.Increment();
   auto [out_msg, mask] = routed->routed.front();
+  audit(security::audit_event::accepted, msg, out_msg, "ok");
   const auto& t = parts_.targets[static_cast<std::size_t>(std::countr_zero(mask))];
   // Whoever finishes first — the output or the timeout — answers the caller.
   struct call {
@@ -344,6 +382,10 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   });
   message_ptr request = out_msg;  // for reply_map (a structured binding is not captured)
   t.out->send(out_msg, t.options, [c, self, &delivered, request](connectors::delivery_result res) {
+    using ev = security::audit_event;
+    bool ok = res.state == connectors::delivery_result::outcome::delivered;
+    self->audit(ok ? ev::delivered : ev::rejected, nullptr, request,
+                ok ? "ok" : (res.status ? "HTTP " + std::to_string(res.status) : "route.upstream"));
     if (c->answered.exchange(true)) return;
     c->timer.cancel();
     self->finished_one();

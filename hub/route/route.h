@@ -58,6 +58,9 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
       std::chrono::milliseconds window{0};
     };
     std::optional<dedup_rule> dedup;
+    std::shared_ptr<audit_trail> audit;  ///< null: no audit log
+    std::string mapping;                 ///< map step name(s), for audit records
+    std::string mapping_version;
   };
 
   route(boost::asio::io_context& io, const config::route_config& cfg, parts p,
@@ -99,6 +102,8 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
   void map_reply(const message& request, connectors::ingest_result& r) const;
   void finished_one();  // a request-reply call answered
+  void audit(security::audit_event e, const message_ptr& original, const message_ptr& mapped,
+             std::string_view outcome) const;
   void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
                       std::function<void()> idle);
 
