@@ -218,6 +218,19 @@ void hub::stop() {
   }
 }
 
+bool hub::reload_tls() {
+  bool ok = true;
+  auto one = [&](const std::string& name, connectors::component& c) {
+    if (auto r = c.reload_tls(); !r) {
+      ok = false;
+      log().error("connector '" + name + "': TLS reload failed: " + r.error().message);
+    }
+  };
+  for (auto& [name, in] : inputs_) one(name, *in);
+  for (auto& [name, out] : outputs_) one(name, *out);
+  return ok;
+}
+
 bool hub::ready() const {
   if (!started_ || draining_) return false;
   for (const auto& [n, in] : inputs_) {

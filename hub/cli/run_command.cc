@@ -1,6 +1,7 @@
 #include "hub/cli/run_command.h"
 
 #include <atomic>
+#include <functional>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "connectors/registry.h"
 #include "hub/admin/admin_server.h"
+#include "hub/admin/display_mask.h"
 #include "hub/cli/validate_command.h"
 #include "hub/config/config_loader.h"
 #include "hub/hub.h"
@@ -89,6 +91,9 @@ int run_run(std::span<const std::string_view> args) {
   if (!loaded) return validate_file(file, reg, true, stdout, stderr);
   auto cfg = std::make_shared<const config::hub_config>(std::move(*loaded));
   configure_logging(cfg->hub);
+  // Personal data (NIK, phone, e-mail) never reaches the log in clear.
+  monitoring::logger::set_text_filter(
+      [](std::string_view text) { return hub::mask_text_for_display(text); });
 
   // Keep SIGPIPE from killing the process when a peer closes early.
   std::signal(SIGPIPE, SIG_IGN);
@@ -104,7 +109,8 @@ int run_run(std::span<const std::string_view> args) {
   }
   std::shared_ptr<hub::hub> h = std::move(*built);
   auto api = std::make_shared<hub::admin_api>(metrics, cfg->hub.admin.token,
-                                              cfg->hub.admin.open_health);
+                                              cfg->hub.admin.open_health,
+                                              cfg->hub.admin.open_health_loopback_only);
   api->set_hub(h);
   hub::admin_server admin(io, cfg->hub.admin, api);
   if (auto r = admin.start(); !r) {
@@ -122,6 +128,7 @@ int run_run(std::span<const std::string_view> args) {
              std::to_string(admin.port()) + ", data in " + cfg->hub.data_dir.string());
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set hup(io, SIGHUP);
   asio::steady_timer deadline(io);
   std::atomic<bool> finished{false};
   auto finish = [&](const char* why) {
@@ -130,6 +137,8 @@ int run_run(std::span<const std::string_view> args) {
     log().info(std::string("stopping: ") + why);
     h->stop();
     admin.stop();
+    boost::system::error_code ignored;
+    hup.cancel(ignored);
     work.reset();
     io.stop();
   };
@@ -146,6 +155,18 @@ int run_run(std::span<const std::string_view> args) {
     });
     h->drain([&] { asio::post(io, [&] { finish("drained"); }); });
   });
+
+  // SIGHUP: re-read TLS certificates and keys (rotation without restart).
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec || finished.load()) return;
+      log().info("received SIGHUP: reloading TLS certificates");
+      h->reload_tls();
+      if (auto r = admin.reload_tls(); !r) log().error("admin TLS reload: " + r.error().message);
+      wait_hup();
+    });
+  };
+  wait_hup();
 
   run_threads(io, cfg->hub.threads);
   log().info("stopped");
