@@ -88,9 +88,6 @@ class component {
   virtual void stop() = 0;
   /// Able to do its job right now (for /readyz).
   virtual bool ready() const = 0;
-  /// Re-read certificate and key files (SIGHUP): new connections use them,
-  /// open ones keep theirs; on failure the old ones stay. Default: nothing.
-  virtual result<void> reload_tls() { return {}; }
 };
 
 /// An input: takes messages in and hands them to the routes bound to it.

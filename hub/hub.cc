@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "connectors/tls_reloadable.h"
 #include "hub/delivery/spool_dead_letters.h"
 #include "hub/spool/spool_paths.h"
 #include "hub/route/steps.h"
@@ -221,7 +222,9 @@ void hub::stop() {
 bool hub::reload_tls() {
   bool ok = true;
   auto one = [&](const std::string& name, connectors::component& c) {
-    if (auto r = c.reload_tls(); !r) {
+    auto* t = dynamic_cast<connectors::tls_reloadable*>(&c);
+    if (t == nullptr) return;
+    if (auto r = t->reload_tls(); !r) {
       ok = false;
       log().error("connector '" + name + "': TLS reload failed: " + r.error().message);
     }

@@ -1,6 +1,7 @@
 #include "monitoring/log.h"
 
 #include "monitoring/json_escape.h"
+#include "monitoring/log_filter.h"
 
 #include <unistd.h>
 
@@ -14,7 +15,7 @@ namespace {
 // Process-wide logging settings: written once at startup, read lock-free.
 std::atomic<level> g_threshold{level::info};
 std::atomic<bool> g_json{false};
-std::atomic<logger::text_filter> g_filter{nullptr};
+std::atomic<log_text_filter> g_filter{nullptr};
 
 const char* name_of(level l) {
   switch (l) {
@@ -100,7 +101,7 @@ void logger::log(level l, std::string_view text, ctx c) const {
 
 void logger::set_threshold(level l) { g_threshold.store(l); }
 
-void logger::set_text_filter(text_filter f) { g_filter.store(f, std::memory_order_release); }
+void set_log_text_filter(log_text_filter f) { g_filter.store(f, std::memory_order_release); }
 level logger::threshold() { return g_threshold.load(std::memory_order_relaxed); }
 void logger::set_json(bool on) { g_json.store(on); }
 

@@ -12,8 +12,7 @@ enum class level { trace, debug, info, warn, error, off };
 ///   human: `2026-11-23T10:00:00.123Z INFO  hub [route=lapor msg=01J..] text`
 ///   json:  {"time":..,"level":..,"logger":..,"route":..,"msg_id":..,"trace_id":..,"message":..}
 /// Thread-safe; each line is written with a single write(2).
-/// Callers pass already-masked text: the logger never sees raw payloads; a
-/// process-wide text filter (`set_text_filter`) masks what slips through.
+/// Callers pass already-masked text: the logger never sees raw payloads.
 class logger {
  public:
   explicit logger(std::string name) : name_(std::move(name)) {}
@@ -36,10 +35,6 @@ class logger {
   static level threshold();
   static void set_json(bool on);
   static bool parse_level(std::string_view s, level& out);
-  /// A last line of defence applied to every message text (the hub installs
-  /// personal-data masking: NIK, phone, e-mail); null: none. Set at startup.
-  using text_filter = std::string (*)(std::string_view);
-  static void set_text_filter(text_filter f);
 
  private:
   std::string name_;

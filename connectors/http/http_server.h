@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/connector.h"
+#include "connectors/tls_reloadable.h"
 #include "connectors/http/inbound_auth.h"
 #include "connectors/http/listener.h"
 
@@ -22,7 +23,7 @@ namespace simpul::connectors {
 /// their connection's strand; ingress answers may arrive on any thread. The
 /// request handler shares only immutable state (the frozen route table and
 /// copies of the context's name and dead-letter sink), never `this`.
-class http_server final : public input {
+class http_server final : public input, public tls_reloadable {
  public:
   /// `auth` holds the input's `auth:`/`rate_limit:` settings; each route's
   /// `allow:` list is added by `bind`.

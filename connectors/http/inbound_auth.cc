@@ -1,5 +1,7 @@
 #include "connectors/http/inbound_auth.h"
 
+#include <algorithm>
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 

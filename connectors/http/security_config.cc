@@ -1,5 +1,7 @@
 #include "connectors/http/security_config.h"
 
+#include <algorithm>
+
 #include "security/tls_context.h"
 
 namespace simpul::http {

@@ -9,12 +9,12 @@ namespace simpul::hub {
 namespace beast_http = boost::beast::http;
 
 admin_server::admin_server(boost::asio::io_context& io, const config::admin_settings& settings,
-                           std::shared_ptr<admin_api> api)
-    : io_(io), settings_(settings), api_(std::move(api)) {}
+                           std::shared_ptr<admin_api> api, config::node_ptr tls)
+    : io_(io), settings_(settings), api_(std::move(api)), tls_(std::move(tls)) {}
 
 result<void> admin_server::start() {
   const auto& settings = settings_;
-  auto tls = http::read_server_tls(settings.tls.get());
+  auto tls = http::read_server_tls(tls_.get());
   if (!tls) return std::unexpected(tls.error());
   http::listener_options opts;
   opts.tls = std::move(*tls);

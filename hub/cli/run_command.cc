@@ -22,6 +22,7 @@
 #include "hub/route/jsonata_provider.h"
 #include "monitoring/catalogue.h"
 #include "monitoring/log.h"
+#include "monitoring/log_filter.h"
 
 namespace simpul::cli {
 namespace {
@@ -91,8 +92,24 @@ int run_run(std::span<const std::string_view> args) {
   if (!loaded) return validate_file(file, reg, true, stdout, stderr);
   auto cfg = std::make_shared<const config::hub_config>(std::move(*loaded));
   configure_logging(cfg->hub);
-  // Personal data (NIK, phone, e-mail) never reaches the log in clear.
-  monitoring::logger::set_text_filter(
+  // Personal data (NIK, phone, e-mail) never reaches the log in clear; the
+  // policy of hub.masking also masks admin listings.
+  if (const auto* hub_node = cfg->root ? cfg->root->find("hub") : nullptr) {
+    if (const auto* m = hub_node->find("masking"); m && m->is_map()) {
+      security::masking_policy policy;
+      policy.paths = m->get_strings("paths");
+      if (m->find("name_keys")) policy.name_keys = m->get_strings("name_keys");
+      if (m->find("nik_keys")) policy.nik_keys = m->get_strings("nik_keys");
+      auto masker = security::masker::make(std::move(policy));
+      if (!masker) {
+        std::fprintf(stderr, "%s: hub.masking: %s\n", file.c_str(),
+                     masker.error().message.c_str());
+        return 1;
+      }
+      hub::set_display_policy(std::make_shared<const security::masker>(std::move(*masker)));
+    }
+  }
+  monitoring::set_log_text_filter(
       [](std::string_view text) { return hub::mask_text_for_display(text); });
 
   // Keep SIGPIPE from killing the process when a peer closes early.
@@ -108,11 +125,20 @@ int run_run(std::span<const std::string_view> args) {
     return 1;
   }
   std::shared_ptr<hub::hub> h = std::move(*built);
+  // hub.admin.tls and open_health_from, read from the validated tree.
+  config::node_ptr admin_tls;
+  bool health_loopback_only = false;
+  if (const auto* hub_node = cfg->root ? cfg->root->find("hub") : nullptr) {
+    if (const auto* a = hub_node->find("admin"); a && a->is_map()) {
+      health_loopback_only = a->get_string("open_health_from", "any") == "loopback";
+      if (const auto* t = a->find("tls"); t && t->is_map())
+        admin_tls = std::make_shared<const config::node>(*t);
+    }
+  }
   auto api = std::make_shared<hub::admin_api>(metrics, cfg->hub.admin.token,
-                                              cfg->hub.admin.open_health,
-                                              cfg->hub.admin.open_health_loopback_only);
+                                              cfg->hub.admin.open_health, health_loopback_only);
   api->set_hub(h);
-  hub::admin_server admin(io, cfg->hub.admin, api);
+  hub::admin_server admin(io, cfg->hub.admin, api, admin_tls);
   if (auto r = admin.start(); !r) {
     std::fprintf(stderr, "%s: admin listener %s:%u: %s\n", file.c_str(),
                  cfg->hub.admin.host.c_str(), cfg->hub.admin.port, r.error().message.c_str());

@@ -58,9 +58,6 @@ class config_checker {
       }
       s.admin.token = admin->get_string("token");
       s.admin.open_health = admin->get_bool("open_health", s.admin.open_health);
-      s.admin.open_health_loopback_only = admin->get_string("open_health_from", "any") == "loopback";
-      if (const node* tls = admin->find("tls"); tls && tls->is_map())
-        s.admin.tls = std::make_shared<const node>(*tls);
     }
     return s;
   }

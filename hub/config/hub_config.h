@@ -24,8 +24,6 @@ struct admin_settings {
   std::uint16_t port = 9464;
   std::string token;         ///< bearer token for /admin/*; empty = admin API off
   bool open_health = true;   ///< /metrics, /healthz, /readyz without token
-  bool open_health_loopback_only = false;  ///< ... and only for loopback callers
-  node_ptr tls;              ///< the `tls:` block (cert_file...), null: plain HTTP
 };
 
 struct hub_settings {

@@ -88,6 +88,19 @@ const std::vector<field_spec>& hub_fields() {
                               "http_server's tls; see docs/security.md)."),
                         admin_tls_fields()),
              }),
+      nested(field("masking", field_type::object,
+                   "Personal-data masking of logs and admin listings (docs/security.md); the "
+                   "NIK, phone and e-mail detectors always run."),
+             {
+                 field("paths", field_type::string_list,
+                       "JSON paths masked whole: `pelapor.nik`, `$..email`, `items[*].telepon`."),
+                 field("name_keys", field_type::string_list,
+                       "Keys whose values are names/addresses (replaces the default list: nama, "
+                       "alamat, name, address, ...)."),
+                 field("nik_keys", field_type::string_list,
+                       "Keys whose values are NIK / No. KK even when implausible (replaces the "
+                       "default list: nik, no_kk, ...)."),
+             }),
   };
   return fields;
 }
