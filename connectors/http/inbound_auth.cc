@@ -81,7 +81,13 @@ result<std::shared_ptr<const inbound_auth>> inbound_auth::make(inbound_auth_sett
   // routes per identity.
   std::map<std::string, std::vector<std::string>> by_identity;
   for (const auto& [route, identities] : s.allow) {
-    for (const auto& id : identities) by_identity[id].push_back(route);
+    for (const auto& id : identities) {
+      if (id == "*") {
+        a->open_routes_.insert(route);
+      } else {
+        by_identity[id].push_back(route);
+      }
+    }
   }
   std::vector<security::acl::rule> rules;
   for (auto& [id, routes] : by_identity) rules.push_back({id, std::move(routes)});
@@ -137,6 +143,7 @@ inbound_auth::verdict inbound_auth::check(std::string_view route, const inbound_
   if (acl_.auth_required()) {
     auto who = authenticate(req, v.scheme);
     auto d = acl_.check(route, who);
+    if (d.reason == auth_reason::forbidden && open_routes_.contains(route)) d.reason = auth_reason::ok;
     v.reason = d.reason;
     v.status = d.status();
     if (!d.allowed()) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,7 @@ class inbound_auth {
   std::optional<security::jwt_verifier> jwt_;
   bool mtls_ = false;
   security::acl acl_;
+  std::set<std::string, std::less<>> open_routes_;  ///< `allow: ["*"]`: any authenticated caller
   std::unique_ptr<security::rate_limiter> limiter_;
   std::string challenge_;
 };

@@ -172,8 +172,10 @@ class http_server_factory final : public connector_factory {
         int sources = !jwt->get_string("jwks_file").empty() +
                       !jwt->get_string("public_key_file").empty() +
                       !jwt->get_string("secret").empty();
-        if (sources != 1)
-          out.emplace_back(jwt->where(), "needs exactly one of jwks_file, public_key_file, secret");
+        // The validator fills defaults (leeway...), so an absent jwt block is
+        // a map without a key source: only more than one source is wrong.
+        if (sources > 1)
+          out.emplace_back(jwt->where(), "takes only one of jwks_file, public_key_file, secret");
       }
     }
     return out;
