@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "connectors/tls_reloadable.h"
 #include "hub/spool/spool_paths.h"
 #include "hub/route/steps.h"
 #include "monitoring/log.h"
@@ -301,6 +302,21 @@ void hub::stop() {
     out->stop_accepting();
     out->stop();
   }
+}
+
+bool hub::reload_tls() {
+  bool ok = true;
+  auto one = [&](const std::string& name, connectors::component& c) {
+    auto* t = dynamic_cast<connectors::tls_reloadable*>(&c);
+    if (t == nullptr) return;
+    if (auto r = t->reload_tls(); !r) {
+      ok = false;
+      log().error("connector '" + name + "': TLS reload failed: " + r.error().message);
+    }
+  };
+  for (auto& [name, in] : inputs_) one(name, *in);
+  for (auto& [name, out] : outputs_) one(name, *out);
+  return ok;
 }
 
 bool hub::ready() const {

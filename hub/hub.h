@@ -55,6 +55,10 @@ class hub {
   void drain(std::function<void()> idle);
   void stop();
 
+  /// Re-reads every connector's TLS files (SIGHUP); failures are logged and
+  /// leave that connector's old certificate in place. False if any failed.
+  bool reload_tls();
+
   /// Every connector started and able to work, and not shutting down.
   bool ready() const;
   /// Routes whose spool is full (their inputs push back); not ready meanwhile.

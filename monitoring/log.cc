@@ -1,6 +1,7 @@
 #include "monitoring/log.h"
 
 #include "monitoring/json_escape.h"
+#include "monitoring/log_filter.h"
 
 #include <unistd.h>
 
@@ -14,6 +15,7 @@ namespace {
 // Process-wide logging settings: written once at startup, read lock-free.
 std::atomic<level> g_threshold{level::info};
 std::atomic<bool> g_json{false};
+std::atomic<log_text_filter> g_filter{nullptr};
 
 const char* name_of(level l) {
   switch (l) {
@@ -51,6 +53,11 @@ std::string now_text() {
 
 void logger::log(level l, std::string_view text, ctx c) const {
   if (!enabled(l) || l == level::off) return;
+  std::string filtered;
+  if (auto f = g_filter.load(std::memory_order_acquire)) {
+    filtered = f(text);
+    text = filtered;
+  }
   std::string line;
   line.reserve(128 + text.size());
   if (g_json.load(std::memory_order_relaxed)) {
@@ -93,6 +100,8 @@ void logger::log(level l, std::string_view text, ctx c) const {
 }
 
 void logger::set_threshold(level l) { g_threshold.store(l); }
+
+void set_log_text_filter(log_text_filter f) { g_filter.store(f, std::memory_order_release); }
 level logger::threshold() { return g_threshold.load(std::memory_order_relaxed); }
 void logger::set_json(bool on) { g_json.store(on); }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/registry.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -47,6 +50,9 @@ struct http_server::shared_state {
   std::vector<route_entry> routes;
   std::string name;
   std::function<void(message_ptr, error)> dead_letter;
+  std::shared_ptr<const http::inbound_auth> auth;
+  prometheus::Family<prometheus::Counter>* auth_failures = nullptr;  // {route, reason}
+  prometheus::Family<prometheus::Counter>* rate_limited = nullptr;   // {route}
 
   const route_entry* match(std::string_view path) const {
     const route_entry* best = nullptr;
@@ -60,8 +66,12 @@ struct http_server::shared_state {
   }
 
   void handle(http::request_ptr req, http::responder answer) const;
+  /// Authentication, access and rate limit; false when `answer` was sent.
+  bool admit(const http::inbound_request& req, const route_entry& r, const std::string& id,
+             http::responder& answer, http::inbound_auth::verdict& v) const;
   message_ptr to_message(http::inbound_request& req, std::string id, std::string_view path,
-                         std::string_view query, std::string route) const;
+                         std::string_view query, std::string route,
+                         const http::inbound_auth::verdict* who = nullptr) const;
 };
 
 namespace {
@@ -108,7 +118,8 @@ http::response to_response(const ingest_result& r, const std::string& id, unsign
 
 message_ptr http_server::shared_state::to_message(http::inbound_request& req, std::string id,
                                                   std::string_view path, std::string_view query,
-                                                  std::string route) const {
+                                                  std::string route,
+                                                  const http::inbound_auth::verdict* who) const {
   auto msg = std::make_shared<message>();
   msg->id = std::move(id);
   msg->route = std::move(route);
@@ -128,6 +139,11 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
                      {"method", std::string(req.msg.method_string())},
                      {"query", std::string(query)},
                      {"remote", remote_text(req.remote)}};
+  if (who && !who->identity.empty()) {
+    // The authenticated caller, for conditions, mappings and the audit log.
+    msg->attributes.emplace_back("client", who->identity);
+    msg->attributes.emplace_back("auth", who->scheme);
+  }
   msg->body = std::move(req.msg.body());
   return msg;
 }
@@ -144,7 +160,9 @@ void http_server::shared_state::handle(http::request_ptr req, http::responder an
   if (!r) {
     auto msg = to_message(*req, id, path, query, {});
     log.debug("no route for path", monitoring::logger::ctx{{}, id, {}});
-    if (dead_letter) {
+    // With auth configured, anyone could fill the DLQ through unknown paths:
+    // those requests are answered, not kept.
+    if (dead_letter && !(auth && auth->auth_required())) {
       dead_letter(msg, error{"http.no_route", "no route for " + std::string(path)});
     }
     answer.send(
@@ -162,15 +180,65 @@ void http_server::shared_state::handle(http::request_ptr req, http::responder an
     answer.send(std::move(res));
     return;
   }
-  auto msg = to_message(*req, id, path, query, r->route);
+  http::inbound_auth::verdict who;
+  if (!admit(*req, *r, id, answer, who)) return;
+  auto msg = to_message(*req, id, path, query, r->route, &who);
   log.debug("request", monitoring::logger::ctx{r->route, id, msg->trace_id});
   r->sink->submit(std::move(msg), [answer, id, version](ingest_result result) {
     answer.send(to_response(result, id, version));
   });
 }
 
-http_server::http_server(http::listener_options opts, context& ctx)
-    : io_(ctx.io), opts_(std::move(opts)), name_(ctx.name), dead_letter_(ctx.dead_letter) {}
+bool http_server::shared_state::admit(const http::inbound_request& req, const route_entry& r,
+                                      const std::string& id, http::responder& answer,
+                                      http::inbound_auth::verdict& v) const {
+  if (!auth) return true;
+  v = auth->check(r.route, req, std::chrono::steady_clock::now());
+  if (v.allowed()) return true;
+  auto version = req.msg.version();
+  monitoring::logger::ctx where{r.route, id, {}};
+  if (v.status == 429) {
+    if (rate_limited) rate_limited->Add({{"route", r.route}}).Increment();
+    log.warn("rate limited: " + remote_text(req.remote), where);
+    auto res = http::make_json_error(429, "http.rate_limited", "too many requests", id, version,
+                                     true);
+    res.set(bhttp::field::retry_after, std::to_string(std::max<long long>(1, v.retry_after.count())));
+    res.set("X-Request-Id", id);
+    answer.send(std::move(res));
+    return false;
+  }
+  auto reason = security::to_string(v.reason);
+  if (auth_failures) {
+    auth_failures->Add({{"route", r.route}, {"reason", std::string(reason)}}).Increment();
+  }
+  // The reason and the peer only: never the presented credential.
+  log.warn("refused " + std::to_string(v.status) + " (" + std::string(reason) + ") from " +
+               remote_text(req.remote),
+           where);
+  http::response res;
+  if (v.status == 403) {
+    res = http::make_json_error(403, "auth.forbidden",
+                                "the authenticated client may not use this route", id, version,
+                                true);
+  } else {
+    res = http::make_json_error(401, "auth.unauthorized",
+                                "missing or invalid credentials (" + std::string(reason) + ")",
+                                id, version, true);
+    if (!auth->challenge().empty()) res.set(bhttp::field::www_authenticate, auth->challenge());
+  }
+  res.set("X-Request-Id", id);
+  answer.send(std::move(res));
+  return false;
+}
+
+http_server::http_server(http::listener_options opts, context& ctx,
+                         http::inbound_auth_settings auth)
+    : io_(ctx.io),
+      opts_(std::move(opts)),
+      auth_settings_(std::move(auth)),
+      name_(ctx.name),
+      dead_letter_(ctx.dead_letter),
+      metrics_(ctx.metrics) {}
 
 http_server::~http_server() {
   if (listener_) listener_->stop();
@@ -206,6 +274,7 @@ result<void> http_server::bind(route_binding binding) {
                                                           (e.prefix ? "*" : ""));
     }
   }
+  if (o.find("allow")) auth_settings_.allow[e.route] = o.get_strings("allow");
   routes_.push_back(std::move(e));
   return {};
 }
@@ -215,6 +284,23 @@ result<void> http_server::start() {
   state->routes = routes_;
   state->name = name_;
   state->dead_letter = dead_letter_;
+  if (auth_settings_.any_auth() || auth_settings_.rate_limit.rate > 0) {
+    auto auth = http::inbound_auth::make(auth_settings_);
+    if (!auth) return std::unexpected(auth.error());
+    state->auth = std::move(*auth);
+  }
+  if (metrics_) {
+    // The same families the hub's catalogue registers (the registry merges them).
+    state->auth_failures =
+        &prometheus::BuildCounter()
+             .Name("simpul_auth_failures_total")
+             .Help("Requests refused by authentication or access control, by reason.")
+             .Register(*metrics_);
+    state->rate_limited = &prometheus::BuildCounter()
+                               .Name("simpul_rate_limited_total")
+                               .Help("Requests refused by a per-client rate limit.")
+                               .Register(*metrics_);
+  }
   state_ = state;
   listener_ =
       http::listener::create(io_, opts_, [state](http::request_ptr req, http::responder answer) {
@@ -232,6 +318,10 @@ void http_server::stop() {
 }
 
 bool http_server::ready() const { return listener_ && listener_->listening(); }
+
+result<void> http_server::reload_tls() {
+  return listener_ ? listener_->reload_tls() : result<void>{};
+}
 
 std::uint16_t http_server::port() const { return listener_ ? listener_->port() : 0; }
 

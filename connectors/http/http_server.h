@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "connectors/connector.h"
+#include "connectors/tls_reloadable.h"
+#include "connectors/http/inbound_auth.h"
 #include "connectors/http/listener.h"
 
 namespace simpul::connectors {
@@ -21,9 +23,11 @@ namespace simpul::connectors {
 /// their connection's strand; ingress answers may arrive on any thread. The
 /// request handler shares only immutable state (the frozen route table and
 /// copies of the context's name and dead-letter sink), never `this`.
-class http_server final : public input {
+class http_server final : public input, public tls_reloadable {
  public:
-  http_server(http::listener_options opts, context& ctx);
+  /// `auth` holds the input's `auth:`/`rate_limit:` settings; each route's
+  /// `allow:` list is added by `bind`.
+  http_server(http::listener_options opts, context& ctx, http::inbound_auth_settings auth = {});
   ~http_server() override;
 
   result<void> bind(route_binding binding) override;
@@ -34,6 +38,8 @@ class http_server final : public input {
 
   /// The bound port (useful when configured with port 0); 0 before `start`.
   std::uint16_t port() const;
+  /// Re-reads the TLS certificate and key (SIGHUP); a no-op without TLS.
+  result<void> reload_tls() override;
 
   struct route_entry {
     std::string route;
@@ -48,10 +54,12 @@ class http_server final : public input {
   boost::asio::io_context& io_;
   http::listener_options opts_;
   std::vector<route_entry> routes_;  ///< filled by bind, frozen by start
+  http::inbound_auth_settings auth_settings_;
   std::shared_ptr<const shared_state> state_;
   std::shared_ptr<http::listener> listener_;
   std::string name_;
   std::function<void(message_ptr, error)> dead_letter_;
+  std::shared_ptr<prometheus::Registry> metrics_;
 };
 
 }  // namespace simpul::connectors

@@ -7,6 +7,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "monitoring/log.h"
+#include "security/tls_context.h"
 
 namespace simpul::http {
 namespace net = boost::asio;
@@ -65,8 +66,20 @@ result<void> listener::start() {
   }
   port_ = acceptor_.local_endpoint(ec).port();
   listening_ = true;
-  log.info("listening on " + opts_.host + ":" + std::to_string(port_.load()));
+  log.info(std::string("listening on ") + (opts_.tls ? "https://" : "") + opts_.host + ":" + std::to_string(port_.load()));
   net::post(strand_, [self = shared_from_this()] { self->do_accept(); });
+  return {};
+}
+
+result<void> listener::reload_tls() {
+  if (!opts_.tls) return {};
+  auto r = opts_.tls->reload();
+  if (!r) {
+    log.error("TLS reload failed on " + opts_.host + ":" + std::to_string(port_.load()) +
+              ", keeping the old certificate: " + r.error().message);
+    return make_error("http.tls_reload", r.error().message);
+  }
+  log.info("TLS certificate reloaded on " + opts_.host + ":" + std::to_string(port_.load()));
   return {};
 }
 
@@ -103,18 +116,30 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     id = next_id_++;
   }
   std::weak_ptr<listener> weak = weak_from_this();
-  auto session = std::make_shared<plain_session>(boost::beast::tcp_stream(std::move(socket)),
-                                                 remote, session_cfg_, [weak, id] {
-                                                   if (auto l = weak.lock())
-                                                     l->on_session_closed(id);
-                                                 });
+  auto closed = [weak, id] {
+    if (auto l = weak.lock()) l->on_session_closed(id);
+  };
+  std::shared_ptr<session_base> session;
+  if (opts_.tls) {
+    auto ctx = opts_.tls->current();
+    session = std::make_shared<tls_session>(
+        tls_stream(boost::beast::tcp_stream(std::move(socket)), *ctx), remote, session_cfg_,
+        std::move(closed), ctx);
+  } else {
+    session = std::make_shared<plain_session>(boost::beast::tcp_stream(std::move(socket)), remote,
+                                              session_cfg_, std::move(closed));
+  }
   {
     std::lock_guard lock(mu_);
     sessions_.emplace(id, session);
     pause = sessions_.size() >= opts_.max_connections;
     paused_ = pause;
   }
-  session->run();
+  if (opts_.tls) {
+    std::static_pointer_cast<tls_session>(session)->run();
+  } else {
+    std::static_pointer_cast<plain_session>(session)->run();
+  }
   if (!pause) do_accept();
 }
 

@@ -19,6 +19,10 @@
 #include "connectors/http/session.h"
 #include "hub/error.h"
 
+namespace simpul::security {
+class tls_context;
+}
+
 namespace simpul::http {
 
 struct listener_options {
@@ -31,6 +35,9 @@ struct listener_options {
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_connections = 1024;  ///< at the limit, accepting pauses until one closes
   int backlog = 512;
+  /// Serve HTTPS with this context (its `current()` is taken per connection,
+  /// so `tls_context::reload` applies to new connections); null: plain HTTP.
+  std::shared_ptr<security::tls_context> tls;
 };
 
 /// An HTTP/1.1 server socket: accepts connections and runs one session each,
@@ -56,6 +63,11 @@ class listener : public std::enable_shared_from_this<listener> {
   /// True between a successful `start` and `stop_accepting`/`stop` taking effect.
   bool listening() const { return listening_.load(); }
   std::size_t connections() const;
+  bool tls() const { return opts_.tls != nullptr; }
+  /// Re-reads the certificate, key, CA and CRL files (SIGHUP). New
+  /// connections use them; open ones keep theirs. On failure the old ones
+  /// stay. A no-op without TLS.
+  result<void> reload_tls();
 
   void stop_accepting();
   void stop();

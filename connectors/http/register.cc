@@ -6,6 +6,7 @@
 #include "connectors/http/http_client.h"
 #include "connectors/http/http_server.h"
 #include "connectors/http/http_util.h"
+#include "connectors/http/security_config.h"
 #include "connectors/registry.h"
 
 namespace simpul::connectors {
@@ -125,6 +126,17 @@ config::component_spec server_spec() {
       field("max_connections", field_type::integer,
             "Open connections at most; at the limit new connections wait in the backlog.", "1024",
             "4096"),
+      nested(field("tls", field_type::object, "Serve HTTPS (and optionally verify client "
+                   "certificates); see docs/security.md.", {}, {}),
+             http::tls_server_fields()),
+      nested(field("auth", field_type::object,
+                   "Client identity: api_keys, basic, jwt, mtls. Once any is set, every route "
+                   "denies by default: list callers in the route's `allow:`.", {}, {}),
+             http::auth_fields()),
+      nested(field("rate_limit", field_type::object,
+                   "Per-client token bucket (by identity, else by remote address); 429 with "
+                   "Retry-After.", {}, {}),
+             http::rate_limit_fields()),
   };
   s.route_fields = {
       required(field("path", field_type::string,
@@ -132,6 +144,10 @@ config::component_spec server_spec() {
                      {}, "/api/v1/lapor")),
       field("methods", field_type::string_list,
             "Accepted HTTP methods; others get 405 with an Allow header.", "[POST]", "[POST, PUT]"),
+      field("allow", field_type::string_list,
+            "Client identities (from the input's auth) that may send to this route; `*` = any "
+            "authenticated client. Others get 403.",
+            {}, "[dukcapil-app, kab-bandung]"),
   };
   return s;
 }
@@ -204,6 +220,30 @@ class http_server_factory final : public connector_factory {
     }
     require_at_least_one(r, n, "max_connections", out);
     if (r.size("max_body") == 0) out.emplace_back(where_of(n, "max_body"), "must be above 0");
+    const config::node* tls = n.find("tls");
+    bool client_certs = false;
+    if (tls && tls->is_map()) {
+      bool has_cert = !tls->get_string("cert_file").empty();
+      if (has_cert == tls->get_string("key_file").empty())
+        out.emplace_back(tls->where(), "cert_file and key_file go together");
+      client_certs = tls->get_string("client_certs", "none") != "none";
+      if (client_certs && tls->get_string("client_ca_file").empty())
+        out.emplace_back(tls->where(), "client_certs needs client_ca_file");
+    }
+    const config::node* auth = n.find("auth");
+    if (auth && auth->is_map()) {
+      if (auth->get_bool("mtls") && !client_certs)
+        out.emplace_back(where_of(*auth, "mtls"), "mtls needs tls.client_certs optional or require");
+      if (const config::node* jwt = auth->find("jwt"); jwt && jwt->is_map()) {
+        int sources = !jwt->get_string("jwks_file").empty() +
+                      !jwt->get_string("public_key_file").empty() +
+                      !jwt->get_string("secret").empty();
+        // The validator fills defaults (leeway...), so an absent jwt block is
+        // a map without a key source: only more than one source is wrong.
+        if (sources > 1)
+          out.emplace_back(jwt->where(), "takes only one of jwks_file, public_key_file, secret");
+      }
+    }
     return out;
   }
 
@@ -221,7 +261,11 @@ class http_server_factory final : public connector_factory {
     o.idle_timeout = r.duration("idle_timeout");
     o.max_connections =
         static_cast<std::size_t>(std::max<std::int64_t>(1, r.integer("max_connections")));
-    return std::make_unique<http_server>(std::move(o), ctx);
+    auto tls = http::read_server_tls(n->find("tls"));
+    if (!tls) return std::unexpected(tls.error());
+    o.tls = std::move(*tls);
+    return std::make_unique<http_server>(std::move(o), ctx,
+                                         http::read_auth(n->find("auth"), n->find("rate_limit")));
   }
 
  private:

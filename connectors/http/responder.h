@@ -21,6 +21,8 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 struct inbound_request {
   http::request msg;
   boost::asio::ip::tcp::endpoint remote;
+  bool tls = false;          ///< arrived over TLS
+  std::string peer_identity; ///< verified client certificate's name (CN, else first SAN); empty without one
 };
 using request_ptr = std::shared_ptr<inbound_request>;
 

@@ -1,6 +1,7 @@
 #include "connectors/http/session.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -8,9 +9,11 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "connectors/http/http_util.h"
 #include "hub/message.h"
+#include "security/peer_identity.h"
 
 namespace simpul::http {
 namespace net = boost::asio;
@@ -25,17 +28,20 @@ void shutdown_stream(beast::tcp_stream& s) {
   error_code ec;
   s.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
 }
+void shutdown_stream(tls_stream&) {}  // not reached: TLS shuts down with close_notify
 
 }  // namespace
 
 template <class Stream>
 basic_session<Stream>::basic_session(Stream stream, net::ip::tcp::endpoint remote,
                                      std::shared_ptr<const session_config> cfg,
-                                     std::function<void()> on_closed)
+                                     std::function<void()> on_closed,
+                                     std::shared_ptr<const void> keep)
     : stream_(std::move(stream)),
       remote_(std::move(remote)),
       cfg_(std::move(cfg)),
-      on_closed_(std::move(on_closed)) {}
+      on_closed_(std::move(on_closed)),
+      keep_(std::move(keep)) {}
 
 template <class Stream>
 basic_session<Stream>::~basic_session() {
@@ -49,7 +55,34 @@ std::shared_ptr<basic_session<Stream>> basic_session<Stream>::self() {
 
 template <class Stream>
 void basic_session<Stream>::run() {
-  net::dispatch(stream_.get_executor(), [s = self()] { s->read_next(); });
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    net::dispatch(stream_.get_executor(), [s = self()] {
+      // The handshake counts against the header deadline: a client that
+      // opens a connection and never speaks TLS is a slow client too.
+      s->phase_ = phase::reading;
+      s->lowest().expires_after(s->cfg_->header_timeout);
+      s->stream_.async_handshake(net::ssl::stream_base::server,
+                                 [s](error_code ec) { s->on_handshake(ec); });
+    });
+  } else {
+    net::dispatch(stream_.get_executor(), [s = self()] { s->read_next(); });
+  }
+}
+
+template <class Stream>
+void basic_session<Stream>::on_handshake(error_code ec) {
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    if (ec || phase_ == phase::closed) {
+      close_now();  // refused certificate, old protocol, plain HTTP on a TLS port...
+      return;
+    }
+    if (auto id = security::verified_peer_identity(stream_.native_handle())) {
+      peer_identity_ = id->name();
+    }
+    read_next();
+  } else {
+    (void)ec;
+  }
 }
 
 template <class Stream>
@@ -155,6 +188,8 @@ void basic_session<Stream>::on_body(error_code ec) {
   auto req = std::make_shared<inbound_request>();
   req->msg = parser_->release();
   req->remote = remote_;
+  req->tls = std::is_same_v<Stream, tls_stream>;
+  req->peer_identity = peer_identity_;
   parser_.reset();
   request_keep_alive_ = req->msg.keep_alive();
   request_version_ = req->msg.version();
@@ -224,6 +259,13 @@ void basic_session<Stream>::on_write(error_code ec, bool keep_alive) {
 
 template <class Stream>
 void basic_session<Stream>::shutdown() {
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    // TLS: send close_notify (waiting briefly for the peer's), then close.
+    phase_ = phase::lingering;
+    lowest().expires_after(std::min(cfg_->read_timeout, std::chrono::milliseconds(2000)));
+    stream_.async_shutdown([s = self()](error_code) { s->close_now(); });
+    return;
+  }
   // Lingering close: after our FIN, read and discard what the client still
   // sends (e.g. the rest of a body over the limit) until its FIN or a short
   // deadline. Closing with unread data would send RST and could destroy the
@@ -255,5 +297,6 @@ void basic_session<Stream>::close_now() {
 }
 
 template class basic_session<beast::tcp_stream>;
+template class basic_session<tls_stream>;
 
 }  // namespace simpul::http

@@ -10,6 +10,7 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include "connectors/http/responder.h"
@@ -46,13 +47,18 @@ class session_base : public std::enable_shared_from_this<session_base> {
 /// executor, a strand made for this connection. No pipelining: one request is
 /// read, handed to the handler, answered, then the next is read.
 ///
-/// `Stream` is `beast::tcp_stream` today; TLS adds `ssl_stream<tcp_stream>`
-/// (a handshake in `run`, `async_shutdown` in `shutdown`), nothing else.
+/// `Stream` is `beast::tcp_stream` or `ssl_stream<tcp_stream>`; TLS adds a
+/// handshake in `run` (under the header deadline; the verified client
+/// certificate's identity is kept for every request) and `async_shutdown`
+/// in `shutdown`, nothing else.
 template <class Stream>
 class basic_session : public session_base {
  public:
+  /// `keep` holds whatever the stream borrows (the TLS context of a TLS
+  /// session: a reload must not free it under a live connection).
   basic_session(Stream stream, boost::asio::ip::tcp::endpoint remote,
-                std::shared_ptr<const session_config> cfg, std::function<void()> on_closed);
+                std::shared_ptr<const session_config> cfg, std::function<void()> on_closed,
+                std::shared_ptr<const void> keep = {});
   ~basic_session() override;
 
   void run();
@@ -63,6 +69,7 @@ class basic_session : public session_base {
   enum class phase { idle, reading, handling, writing, lingering, closed };
 
   std::shared_ptr<basic_session> self();
+  void on_handshake(boost::beast::error_code ec);
   void read_next();
   void on_idle_read(boost::beast::error_code ec, std::size_t n);
   void read_header();
@@ -81,6 +88,8 @@ class basic_session : public session_base {
   boost::asio::ip::tcp::endpoint remote_;
   std::shared_ptr<const session_config> cfg_;
   std::function<void()> on_closed_;
+  std::shared_ptr<const void> keep_;
+  std::string peer_identity_;  ///< TLS: verified client certificate's name
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<response> out_;  ///< the response being written
@@ -92,5 +101,7 @@ class basic_session : public session_base {
 };
 
 using plain_session = basic_session<boost::beast::tcp_stream>;
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+using tls_session = basic_session<tls_stream>;
 
 }  // namespace simpul::http

@@ -26,8 +26,12 @@ const char* mode_name(config::route_mode m) {
 
 }  // namespace
 
-admin_api::admin_api(monitoring::catalogue& metrics, std::string token, bool open_health)
-    : metrics_(metrics), token_(std::move(token)), open_health_(open_health) {}
+admin_api::admin_api(monitoring::catalogue& metrics, std::string token, bool open_health,
+                     bool open_health_loopback_only)
+    : metrics_(metrics),
+      token_(std::move(token)),
+      open_health_(open_health),
+      open_health_loopback_only_(open_health_loopback_only) {}
 
 void admin_api::set_hub(std::shared_ptr<hub> h) {
   std::lock_guard lock(mu_);
@@ -60,7 +64,8 @@ admin_api::response admin_api::handle(const request& req) const {
   if (!health && !path.starts_with("/admin/")) {
     return error_response(404, "admin.not_found", "no such admin endpoint");
   }
-  if (!(health && open_health_)) {
+  bool open = health && open_health_ && (req.loopback || !open_health_loopback_only_);
+  if (!open) {
     if (token_.empty()) {
       return error_response(403, "admin.disabled",
                             "the admin API is disabled: set hub.admin.token to enable it");

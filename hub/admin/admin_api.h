@@ -37,6 +37,7 @@ class admin_api {
     std::string_view target;  ///< path and query
     std::string_view authorization;
     std::string_view body;
+    bool loopback = true;  ///< the caller connected from 127.0.0.0/8 or ::1
   };
   struct response {
     int status = 200;
@@ -45,7 +46,10 @@ class admin_api {
     simpul::headers headers;
   };
 
-  admin_api(monitoring::catalogue& metrics, std::string token, bool open_health);
+  /// `open_health_loopback_only`: the open health endpoints are open to
+  /// loopback callers only; others need the token too.
+  admin_api(monitoring::catalogue& metrics, std::string token, bool open_health,
+            bool open_health_loopback_only = false);
 
   void set_hub(std::shared_ptr<hub> h);
   /// What `POST /admin/reload` runs (it answers the reload's outcome); unset: 404.
@@ -62,6 +66,7 @@ class admin_api {
   monitoring::catalogue& metrics_;
   std::string token_;
   bool open_health_;
+  bool open_health_loopback_only_;
   mutable std::mutex mu_;
   std::shared_ptr<hub> hub_;
   std::function<response()> reload_;

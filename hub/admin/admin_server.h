@@ -18,14 +18,22 @@ namespace simpul::hub {
 /// Threading: requests are handled on the listener's session strands.
 class admin_server {
  public:
+  /// `tls`: the `hub.admin.tls` block (null: plain HTTP).
   admin_server(boost::asio::io_context& io, const config::admin_settings& settings,
-               std::shared_ptr<admin_api> api);
+               std::shared_ptr<admin_api> api, config::node_ptr tls = nullptr);
+  /// Binds; with `hub.admin.tls` the listener serves HTTPS (an unreadable
+  /// certificate or key is an error here).
   result<void> start();
-  std::uint16_t port() const { return listener_->port(); }
+  /// Re-reads the admin TLS certificate and key (SIGHUP); no-op without TLS.
+  result<void> reload_tls();
+  std::uint16_t port() const { return listener_ ? listener_->port() : 0; }
   void stop();
 
  private:
+  boost::asio::io_context& io_;
+  config::admin_settings settings_;
   std::shared_ptr<admin_api> api_;
+  config::node_ptr tls_;
   std::shared_ptr<http::listener> listener_;
 };
 

@@ -1,6 +1,7 @@
 #include "hub/cli/run_command.h"
 
 #include <atomic>
+#include <functional>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "connectors/registry.h"
 #include "hub/admin/admin_server.h"
+#include "hub/admin/display_mask.h"
 #include "hub/cli/validate_command.h"
 #include "hub/config/config_loader.h"
 #include "hub/hub.h"
@@ -21,6 +23,7 @@
 #include "hub/route/jsonata_provider.h"
 #include "monitoring/catalogue.h"
 #include "monitoring/log.h"
+#include "monitoring/log_filter.h"
 
 namespace simpul::cli {
 namespace {
@@ -94,6 +97,25 @@ int run_run(std::span<const std::string_view> args) {
   if (!loaded) return validate_file(file, reg, true, stdout, stderr);
   auto cfg = std::make_shared<const config::hub_config>(std::move(*loaded));
   configure_logging(cfg->hub);
+  // Personal data (NIK, phone, e-mail) never reaches the log in clear; the
+  // policy of hub.masking also masks admin listings.
+  if (const auto* hub_node = cfg->root ? cfg->root->find("hub") : nullptr) {
+    if (const auto* m = hub_node->find("masking"); m && m->is_map()) {
+      security::masking_policy policy;
+      policy.paths = m->get_strings("paths");
+      if (m->find("name_keys")) policy.name_keys = m->get_strings("name_keys");
+      if (m->find("nik_keys")) policy.nik_keys = m->get_strings("nik_keys");
+      auto masker = security::masker::make(std::move(policy));
+      if (!masker) {
+        std::fprintf(stderr, "%s: hub.masking: %s\n", file.c_str(),
+                     masker.error().message.c_str());
+        return 1;
+      }
+      hub::set_display_policy(std::make_shared<const security::masker>(std::move(*masker)));
+    }
+  }
+  monitoring::set_log_text_filter(
+      [](std::string_view text) { return hub::mask_text_for_display(text); });
 
   // Keep SIGPIPE from killing the process when a peer closes early.
   std::signal(SIGPIPE, SIG_IGN);
@@ -102,11 +124,21 @@ int run_run(std::span<const std::string_view> args) {
   monitoring::catalogue metrics(std::make_shared<prometheus::Registry>(), SIMPUL_VERSION);
   hub::jsonata_provider expressions;
 
+  // hub.admin.tls and open_health_from, read from the validated tree.
+  config::node_ptr admin_tls;
+  bool health_loopback_only = false;
+  if (const auto* hub_node = cfg->root ? cfg->root->find("hub") : nullptr) {
+    if (const auto* a = hub_node->find("admin"); a && a->is_map()) {
+      health_loopback_only = a->get_string("open_health_from", "any") == "loopback";
+      if (const auto* t = a->find("tls"); t && t->is_map())
+        admin_tls = std::make_shared<const config::node>(*t);
+    }
+  }
   auto api = std::make_shared<hub::admin_api>(metrics, cfg->hub.admin.token,
-                                              cfg->hub.admin.open_health);
+                                              cfg->hub.admin.open_health, health_loopback_only);
   hub::hub_runner runner({io, metrics, reg, &expressions}, file, api);
   api->set_reloader([&runner] { return hub::hub_runner::to_response(runner.reload()); });
-  hub::admin_server admin(io, cfg->hub.admin, api);
+  hub::admin_server admin(io, cfg->hub.admin, api, admin_tls);
   if (auto r = admin.start(); !r) {
     std::fprintf(stderr, "%s: admin listener %s:%u: %s\n", file.c_str(),
                  cfg->hub.admin.host.c_str(), cfg->hub.admin.port, r.error().message.c_str());
@@ -142,7 +174,16 @@ int run_run(std::span<const std::string_view> args) {
         // Off the io threads: the switch waits for the old listeners, which
         // close on an io thread (so a single-threaded hub cannot block itself).
         if (reloader.joinable()) reloader.join();
-        reloader = std::thread([&runner] { runner.reload(); });  // logs outcome and problems
+        // A reload builds new inputs, which read their certificates afresh;
+        // a refused one still re-reads the running inputs' TLS files (rotation
+        // without a config change), and the admin listener's in both cases.
+        reloader = std::thread([&runner, &admin] {
+          auto r = runner.reload();  // logs outcome and problems
+          if (!r.applied) {
+            if (auto h = runner.current()) h->reload_tls();
+          }
+          if (auto t = admin.reload_tls(); !t) log().error("admin TLS reload: " + t.error().message);
+        });
         hangup.async_wait(on_hangup);
       };
   hangup.async_wait(on_hangup);

@@ -37,6 +37,24 @@ field_spec nested(field_spec f, std::vector<field_spec> fields) {
   return f;
 }
 
+// The listener `tls:` block; the http_server input has the same fields
+// (connectors/http/security_config.cc), which the same reader turns into a
+// TLS context.
+std::vector<field_spec> admin_tls_fields() {
+  return {
+      field("cert_file", field_type::string, "PEM certificate chain; with it: HTTPS only."),
+      field("key_file", field_type::string, "PEM private key of cert_file."),
+      secret(field("key_password", field_type::string, "Password of an encrypted key_file.")),
+      allowed(field("client_certs", field_type::string,
+                    "Client certificates: none, optional, require.", "none"),
+              {"none", "optional", "require"}),
+      field("client_ca_file", field_type::string, "CAs trusted for client certificates."),
+      field("crl_file", field_type::string, "PEM CRL checked for client certificates."),
+      allowed(field("min_version", field_type::string, "Lowest TLS version.", "1.2"),
+              {"1.2", "1.3"}),
+  };
+}
+
 }  // namespace
 
 const std::vector<field_spec>& hub_fields() {
@@ -60,6 +78,28 @@ const std::vector<field_spec>& hub_fields() {
                               "Must be a ${env:..} or ${file:..} substitution.")),
                  field("open_health", field_type::boolean,
                        "Serve /metrics, /healthz and /readyz without the token.", "true"),
+                 allowed(field("open_health_from", field_type::string,
+                               "Who gets the open health endpoints: any caller, or loopback "
+                               "(127.0.0.1/::1) only; others need the token.",
+                               "any"),
+                         {"any", "loopback"}),
+                 nested(field("tls", field_type::object,
+                              "Serve the admin listener over HTTPS (same fields as an "
+                              "http_server's tls; see docs/security.md)."),
+                        admin_tls_fields()),
+             }),
+      nested(field("masking", field_type::object,
+                   "Personal-data masking of logs and admin listings (docs/security.md); the "
+                   "NIK, phone and e-mail detectors always run."),
+             {
+                 field("paths", field_type::string_list,
+                       "JSON paths masked whole: `pelapor.nik`, `$..email`, `items[*].telepon`."),
+                 field("name_keys", field_type::string_list,
+                       "Keys whose values are names/addresses (replaces the default list: nama, "
+                       "alamat, name, address, ...)."),
+                 field("nik_keys", field_type::string_list,
+                       "Keys whose values are NIK / No. KK even when implausible (replaces the "
+                       "default list: nik, no_kk, ...)."),
              }),
       nested(field("audit", field_type::object,
                    "Tamper-evident audit log (hash chain, HMAC or Ed25519); on when `key` is set."),
