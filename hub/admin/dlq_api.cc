@@ -11,6 +11,7 @@
 
 #include <rapidjson/document.h>
 
+#include "hub/admin/display_mask.h"
 #include "hub/hub.h"
 #include "monitoring/json_escape.h"
 
@@ -140,8 +141,10 @@ response show(hub& h, std::string_view id) {
   std::string b = "{";
   append_summary_fields(b, s);
   b += ',';
-  append_field(b, "reason_text", e->reason_text);
-  append_field(b, "last_response", e->last_body);
+  // Personal data is masked in everything the admin API shows (hub.masking);
+  // replay works on the stored message, never on this rendering.
+  append_field(b, "reason_text", mask_text_for_display(e->reason_text));
+  append_field(b, "last_response", mask_for_display(e->last_body));
   b += R"("message":{)";
   append_field(b, "id", e->msg.id);
   append_field(b, "key", e->msg.key);
@@ -158,7 +161,7 @@ response show(hub& h, std::string_view id) {
     append_json_string(b, v);
   }
   b += R"(},"body":)";
-  append_json_string(b, e->msg.body);
+  append_json_string(b, mask_for_display(e->msg.body));
   b += "}}";
   return json(200, std::move(b));
 }

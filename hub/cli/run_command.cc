@@ -129,7 +129,7 @@ int run_run(std::span<const std::string_view> args) {
   bool health_loopback_only = false;
   if (const auto* hub_node = cfg->root ? cfg->root->find("hub") : nullptr) {
     if (const auto* a = hub_node->find("admin"); a && a->is_map()) {
-      health_loopback_only = a->get_string("open_health_from", "any") == "loopback";
+      health_loopback_only = a->get_string("open_health_from", "loopback") == "loopback";
       if (const auto* t = a->find("tls"); t && t->is_map())
         admin_tls = std::make_shared<const config::node>(*t);
     }

@@ -79,9 +79,10 @@ const std::vector<field_spec>& hub_fields() {
                  field("open_health", field_type::boolean,
                        "Serve /metrics, /healthz and /readyz without the token.", "true"),
                  allowed(field("open_health_from", field_type::string,
-                               "Who gets the open health endpoints: any caller, or loopback "
-                               "(127.0.0.1/::1) only; others need the token.",
-                               "any"),
+                               "Who gets the open health endpoints without the token: "
+                               "loopback (127.0.0.1/::1) only, or any caller (set `any` "
+                               "when Prometheus or kubelet probes come from other hosts).",
+                               "loopback"),
                          {"any", "loopback"}),
                  nested(field("tls", field_type::object,
                               "Serve the admin listener over HTTPS (same fields as an "
