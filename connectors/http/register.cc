@@ -127,15 +127,17 @@ config::component_spec server_spec() {
             "Open connections at most; at the limit new connections wait in the backlog.", "1024",
             "4096"),
       nested(field("tls", field_type::object, "Serve HTTPS (and optionally verify client "
-                   "certificates); see docs/security.md.", {}, {}),
+                   "certificates); see docs/security.md.", {},
+                   "{cert_file: /etc/simpul/tls/server.pem, key_file: /etc/simpul/tls/server.key}"),
              http::tls_server_fields()),
       nested(field("auth", field_type::object,
                    "Client identity: api_keys, basic, jwt, mtls. Once any is set, every route "
-                   "denies by default: list callers in the route's `allow:`.", {}, {}),
+                   "denies by default: list callers in the route's `allow:`.", {},
+                   "{api_keys: [{identity: app-a, hash: \"sha256:9f86d08...\"}]}"),
              http::auth_fields()),
       nested(field("rate_limit", field_type::object,
                    "Per-client token bucket (by identity, else by remote address); 429 with "
-                   "Retry-After.", {}, {}),
+                   "Retry-After.", {}, "{rate: 50, burst: 100}"),
              http::rate_limit_fields()),
   };
   s.route_fields = {
