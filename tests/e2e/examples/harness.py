@@ -6,8 +6,14 @@ service's URL), feeds the example's sample inputs through the real connector
 and compares what a national stand-in (a real HTTP server in the test
 process) received with the example's expected outputs, field by field.
 
-python3 standard library plus PyYAML (Debian python3-yaml).
+A stand-in can serve HTTPS (a test CA and server certificate made at test
+time with the openssl CLI, `TestPKI`) and require an OAuth2 bearer token
+issued by a token endpoint stand-in (`TokenEndpoint`).
+
+python3 standard library plus PyYAML (Debian python3-yaml); the openssl CLI
+for HTTPS stand-ins.
 """
+import base64
 import http.client
 import http.server
 import json
@@ -15,11 +21,13 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 import yaml
 
@@ -118,13 +126,131 @@ def dotted(doc, path):
     return cur
 
 
+class TestPKI:
+    """A throw-away CA and a server certificate it signed for 127.0.0.1 and
+    localhost, made with the openssl CLI in a temp dir (removed by `cleanup`).
+    `ca_file` is what the hub verifies against; `context()` is a server-side
+    ssl context for a stand-in."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="simpul-pki-")
+        try:
+            self._openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+                          "-out", "ca.crt", "-days", "2", "-subj", "/CN=simpul test national CA")
+            self._openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
+                          "-out", "server.csr", "-subj", "/CN=national stand-in")
+            with open(os.path.join(self.dir, "server.ext"), "w") as f:
+                f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+            self._openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                          "-CAcreateserial", "-out", "server.crt", "-days", "2",
+                          "-extfile", "server.ext")
+        except Exception:
+            self.cleanup()
+            raise
+        self.ca_file = os.path.join(self.dir, "ca.crt")
+
+    def _openssl(self, *args):
+        subprocess.run(["openssl", *args], cwd=self.dir, check=True, capture_output=True)
+
+    def context(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(os.path.join(self.dir, "server.crt"), os.path.join(self.dir, "server.key"))
+        return ctx
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _serve(handler, tls=None):
+    """A threading HTTP server on 127.0.0.1:0 (HTTPS with `tls`, an ssl context)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        server.handle_error = lambda *a: None  # a refused handshake must not end the server
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class TokenEndpoint:
+    """OAuth2 token endpoint (client credentials, RFC 6749 4.4): issues a
+    token only for grant_type=client_credentials and the right client id and
+    secret (HTTP Basic, form-encoded first, or in the form). `requests` lists
+    every call as (ok, form without the secret); `valid(token)` says whether
+    this endpoint issued it."""
+
+    def __init__(self, client_id, client_secret, tls=None, expires_in=3600):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.issued = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                form = dict(urllib.parse.parse_qsl(body))
+                cid, secret = form.get("client_id"), form.get("client_secret")
+                auth = self.headers.get("Authorization", "")
+                if auth.startswith("Basic "):
+                    try:
+                        pair = base64.b64decode(auth[6:]).decode()
+                        cid, _, secret = pair.partition(":")
+                        cid, secret = urllib.parse.unquote_plus(cid), urllib.parse.unquote_plus(secret)
+                    except ValueError:
+                        cid = secret = None
+                ok = (form.get("grant_type") == "client_credentials"
+                      and cid == client_id and secret == client_secret)
+                with outer.lock:
+                    form.pop("client_secret", None)
+                    outer.requests.append((ok, form))
+                    if ok:
+                        token = f"lapor-token-{len(outer.issued) + 1}-{os.urandom(6).hex()}"
+                        outer.issued.append(token)
+                        status, answer = 200, {"access_token": token, "token_type": "Bearer",
+                                               "expires_in": expires_in}
+                    else:
+                        status, answer = 401, {"error": "invalid_client"}
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = _serve(Handler, tls)
+        self.port = self.server.server_address[1]
+
+    def valid(self, token):
+        with self.lock:
+            return token in self.issued
+
+    def calls(self):
+        with self.lock:
+            return list(self.requests)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class StandIn:
     """The national service: records every request; `answer(path, body)` may
-    return (status, body bytes) to script replies (default 200 {"ok":true})."""
+    return (status, body bytes) to script replies (default 200 {"ok":true}).
 
-    def __init__(self, answer=None):
+    With `tls` (a server ssl context) it serves HTTPS; with `tokens` (a
+    TokenEndpoint) a request without `Authorization: Bearer <a token it
+    issued>` is answered 401 and not recorded in `requests`. `deliveries`
+    lists every request seen as a dict: path, tls (bool), token, status."""
+
+    def __init__(self, answer=None, tls=None, tokens=None):
         self.lock = threading.Lock()
         self.requests = []  # (method, path, headers, body bytes)
+        self.deliveries = []
         self.answer = answer
         outer = self
 
@@ -134,10 +260,17 @@ class StandIn:
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(n)
-                with outer.lock:
-                    outer.requests.append(("POST", self.path, dict(self.headers), body))
+                auth = self.headers.get("Authorization", "")
+                token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
                 status, reply = 200, b'{"ok":true}'
-                if outer.answer:
+                if tokens is not None and not tokens.valid(token):
+                    status, reply = 401, b'{"error":"invalid_token"}'
+                with outer.lock:
+                    outer.deliveries.append({"path": self.path, "status": status, "token": token,
+                                             "tls": isinstance(self.connection, ssl.SSLSocket)})
+                    if status == 200:
+                        outer.requests.append(("POST", self.path, dict(self.headers), body))
+                if status == 200 and outer.answer:
                     status, reply = outer.answer(self.path, body)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -148,13 +281,16 @@ class StandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _serve(Handler, tls)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def bodies(self, path=None):
         with self.lock:
             return [json.loads(r[3]) for r in self.requests if path is None or r[1] == path]
+
+    def seen(self):
+        with self.lock:
+            return [dict(d) for d in self.deliveries]
 
     def stop(self):
         self.server.shutdown()

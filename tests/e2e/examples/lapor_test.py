@@ -3,32 +3,59 @@
 regency complaint app reach the national stand-in as normalised records;
 refused records (bad NIK, region, category, ...) are not forwarded and sit in
 the DLQ with their reason. The edge-case CSV must give exactly the results
-listed in expected/ekspor-harian_edgecases.expected.json."""
+listed in expected/ekspor-harian_edgecases.expected.json.
+
+The national stand-in is HTTPS (a CA and server certificate made at test
+time with openssl) and accepts only a bearer token from the OAuth2 token
+endpoint stand-in (client credentials, also HTTPS): every delivered record
+must have come over TLS with a valid token, and one token serves the run."""
 import os
 
 import harness as h
 
 EX = os.path.join(h.EXAMPLES, "lapor")
 NATIONAL = "/api/v1/pengaduan"
+TOKEN_PATH = "/oauth2/token"
+CLIENT_SECRET = "rahasia-uji/lapor:" + os.urandom(4).hex()  # a fresh secret per run
 
 
 def run(binary):
     res = h.Results("lapor")
-    national = h.StandIn()
+    pki = h.TestPKI()
+    with open(os.path.join(EX, "simpul.yaml"), encoding="utf-8") as f:
+        client_id = h.yaml.safe_load(f)["connectors"]["lapor_nasional"]["auth"]["client_id"]
+    tokens = h.TokenEndpoint(client_id, CLIENT_SECRET, tls=pki.context())
+    national = h.StandIn(tls=pki.context(), tokens=tokens)
     api_port = h.free_port()
     drop = {}
 
     def override(cfg, tmp):
         c = cfg["connectors"]
         c["simadu_api"]["listen"] = f"127.0.0.1:{api_port}"
-        c["lapor_nasional"]["url"] = f"http://127.0.0.1:{national.port}{NATIONAL}"
+        out = c["lapor_nasional"]
+        res.check("the shipped config delivers over HTTPS", out["url"].startswith("https://"), out["url"])
+        res.check("the shipped config uses OAuth2 with the secret from the environment",
+                  out.get("auth", {}).get("type") == "oauth2"
+                  and out["auth"].get("client_secret") == "${env:LAPOR_CLIENT_SECRET}", out.get("auth"))
+        out["url"] = f"https://127.0.0.1:{national.port}{NATIONAL}"
+        out["ca_file"] = pki.ca_file
+        out["auth"]["token_url"] = f"https://127.0.0.1:{tokens.port}{TOKEN_PATH}"
         drop["dir"] = os.path.join(tmp, "drop")
         c["simadu_drop"]["dir"] = drop["dir"]
         c["simadu_drop"]["complete_when"] = "rename"   # the test renames files into place
         c["simadu_drop"]["rescan_interval"] = "200ms"
 
     tables = h.region_tables()
-    hub = h.Hub(binary, "lapor", override, env={"SIMPUL_REGION_TABLES": tables} if tables else {})
+    env = {"LAPOR_CLIENT_SECRET": CLIENT_SECRET}
+    if tables:
+        env["SIMPUL_REGION_TABLES"] = tables
+    try:
+        hub = h.Hub(binary, "lapor", override, env=env)
+    except Exception:
+        national.stop()
+        tokens.stop()
+        pki.cleanup()
+        raise
     try:
         by_id = lambda: {b.get("id_sumber"): b for b in national.bodies(NATIONAL)}
 
@@ -108,12 +135,38 @@ def run(binary):
         res.check(f"{n_rejected} edge-case rows in the DLQ",
                   h.wait_for(lambda: hub.metric('simpul_dlq_depth{route="pengaduan_csv"}') == n_rejected, 5),
                   hub.metric('simpul_dlq_depth{route="pengaduan_csv"}'))
+
+        # 4. Transport and credentials of every delivery.
+        seen = [d for d in national.seen() if d["path"] == NATIONAL]
+        res.check("the national stand-in got deliveries", len(seen) > 0)
+        res.check("every delivery came over TLS", all(d["tls"] for d in seen),
+                  [d for d in seen if not d["tls"]])
+        res.check("every delivery carried a token the endpoint issued",
+                  all(d["status"] == 200 and tokens.valid(d["token"]) for d in seen),
+                  [(d["status"], d["token"][:24]) for d in seen if d["status"] != 200])
+        res.check("each forwarded record delivered once (no refused attempts)",
+                  len(seen) == len(by_id()), f"{len(seen)} deliveries, {len(by_id())} records")
+        calls = tokens.calls()
+        res.check("the token endpoint was called once for the run (token reused)", len(calls) == 1,
+                  calls)
+        if calls:
+            ok, form = calls[0]
+            res.check("token request: client credentials accepted", ok, form)
+            res.check("token request: grant_type client_credentials and the configured scope",
+                      form.get("grant_type") == "client_credentials"
+                      and form.get("scope") == hub.config["connectors"]["lapor_nasional"]["auth"]["scope"],
+                      form)
+        with open(hub.log_path, "rb") as f:
+            log = f.read().decode(errors="replace")
+        res.check("the client secret is not in the hub's log", CLIENT_SECRET not in log)
     finally:
         failed = res.failed > 0
         if failed:
             print(hub.log_text())
         hub.stop()
         national.stop()
+        tokens.stop()
+        pki.cleanup()
     return res.finish()
 
 
