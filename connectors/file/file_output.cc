@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -87,34 +88,83 @@ void output::send(message_ptr msg, config::node_ptr route_options, delivery_hand
     done(failure(delivery_result::outcome::permanent, opts.error().message));
     return;
   }
-  boost::asio::post(disk_, [this, msg = std::move(msg), o = *opts, done = std::move(done)] {
-    done(write(*msg, *o));
-  });
+  std::lock_guard lock(queue_mu_);
+  queue_.push_back({std::move(msg), std::move(*opts), std::move(done)});
+  if (!drain_posted_) {
+    drain_posted_ = true;
+    boost::asio::post(disk_, [this] { drain(); });
+  }
+}
+
+namespace {
+
+std::string line_of(const message& msg, record_format format) {
+  std::string line = msg.body;
+  if (format == record_format::ndjson) {
+    // Raw newlines in JSON are insignificant whitespace (inside strings they
+    // are always escaped), so flattening keeps the value intact.
+    for (char& c : line) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+  }
+  if (line.empty() || line.back() != '\n') line += '\n';
+  return line;
+}
+
+bool appends(record_format f) { return f == record_format::ndjson || f == record_format::csv; }
+
+}  // namespace
+
+void output::drain() {
+  std::vector<pending_write> batch;
+  {
+    std::lock_guard lock(queue_mu_);
+    batch.swap(queue_);
+    drain_posted_ = false;
+  }
+  // Appends to one file: all lines in one write and one fdatasync. Files are
+  // kept in first-seen order and lines in arrival order.
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> files;
+  std::vector<delivery_result> results(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& w = batch[i];
+    if (!appends(w.opts->format)) {
+      results[i] = write(*w.msg, *w.opts);
+      continue;
+    }
+    std::string name = w.opts->filename.render(*w.msg, clean_name_value);
+    if (name.empty()) {
+      results[i] = failure(delivery_result::outcome::permanent, "file name template rendered empty");
+      continue;
+    }
+    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == name; });
+    if (it == files.end()) it = files.insert(files.end(), {name, {}});
+    it->second.push_back(i);
+  }
+  for (const auto& [name, items] : files) {
+    std::string lines;
+    for (auto i : items) lines += line_of(*batch[i].msg, batch[i].opts->format);
+    auto r = append(settings_.dir / name, name, lines);
+    for (auto i : items) results[i] = r;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+}
+
+delivery_result output::append(const fs::path& path, const std::string& name, std::string_view lines) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return failure(delivery_result::outcome::retryable, "cannot open " + name + ": " + std::strerror(errno));
+  bool ok = write_all(fd, lines) && ::fdatasync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) return failure(delivery_result::outcome::retryable, "cannot append to " + name + ": " + std::strerror(err));
+  return {};
 }
 
 delivery_result output::write(const message& msg, const route_options& o) {
   std::string name = o.filename.render(msg, clean_name_value);
   if (name.empty()) return failure(delivery_result::outcome::permanent, "file name template rendered empty");
   fs::path path = settings_.dir / name;
-  bool append = o.format == record_format::ndjson || o.format == record_format::csv;
-  if (append) {
-    std::string line = msg.body;
-    if (o.format == record_format::ndjson) {
-      // Raw newlines in JSON are insignificant whitespace (inside strings
-      // they are always escaped), so flattening keeps the value intact.
-      for (char& c : line) {
-        if (c == '\n' || c == '\r') c = ' ';
-      }
-    }
-    if (line.empty() || line.back() != '\n') line += '\n';
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return failure(delivery_result::outcome::retryable, "cannot open " + name + ": " + std::strerror(errno));
-    bool ok = write_all(fd, line) && ::fdatasync(fd) == 0;
-    int err = errno;
-    ::close(fd);
-    if (!ok) return failure(delivery_result::outcome::retryable, "cannot append to " + name + ": " + std::strerror(err));
-    return {};
-  }
+  if (appends(o.format)) return append(path, name, line_of(msg, o.format));
   fs::path tmp = settings_.dir / ("." + name + "." + msg.id + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return failure(delivery_result::outcome::retryable, "cannot create " + name + ": " + std::strerror(errno));

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -20,7 +21,10 @@ namespace simpul::connectors::file {
 /// directory, fsync, rename, fsync of the directory), so readers never see a
 /// half file and a retry of the same message id rewrites the same file.
 /// ndjson/csv: appended to the named file (a `{{date}}` name rotates daily),
-/// one record per line, fsynced before `delivered`.
+/// one record per line, fsynced before `delivered`. Appends are group
+/// committed: the sends that queued up while the disk thread was busy are
+/// written to each file together and share one fdatasync (the spool's idea),
+/// in arrival order.
 ///
 /// Threading: `send` from any thread; the writes run on the output's own
 /// single disk thread (which also orders appends). Ownership: the hub owns it.
@@ -43,7 +47,20 @@ class output final : public connectors::output {
 
  private:
   result<std::shared_ptr<const route_options>> options_for(const config::node_ptr& n);
+  struct pending_write {
+    message_ptr msg;
+    std::shared_ptr<const route_options> opts;
+    delivery_handler done;
+  };
+  void drain();  // disk thread: writes everything queued so far
   delivery_result write(const message& msg, const route_options& o);  // disk thread
+  /// Appends `lines` to `path` with one fdatasync (disk thread).
+  delivery_result append(const std::filesystem::path& path, const std::string& name,
+                         std::string_view lines);
+
+  std::mutex queue_mu_;
+  std::vector<pending_write> queue_;  // guarded by queue_mu_
+  bool drain_posted_ = false;         // guarded by queue_mu_
 
   output_settings settings_;
   boost::asio::thread_pool disk_{1};
