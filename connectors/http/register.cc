@@ -7,6 +7,7 @@
 #include "connectors/http/http_server.h"
 #include "connectors/http/http_util.h"
 #include "connectors/http/security_config.h"
+#include "connectors/http/spec_helpers.h"
 #include "connectors/registry.h"
 
 namespace simpul::connectors {
@@ -16,36 +17,7 @@ using config::field_spec;
 using config::field_type;
 using problems = std::vector<std::pair<config::mark, std::string>>;
 
-field_spec field(std::string name, field_type type, std::string doc, std::string def,
-                 std::string example) {
-  field_spec f;
-  f.name = std::move(name);
-  f.type = type;
-  f.doc = std::move(doc);
-  f.default_value = std::move(def);
-  f.example = std::move(example);
-  return f;
-}
-
-field_spec required(field_spec f) {
-  f.required = true;
-  return f;
-}
-
-field_spec one_of(field_spec f, std::vector<std::string> allowed) {
-  f.allowed = std::move(allowed);
-  return f;
-}
-
-field_spec secret(field_spec f) {
-  f.secret = true;
-  return f;
-}
-
-field_spec nested(field_spec f, std::vector<field_spec> fields) {
-  f.fields = std::move(fields);
-  return f;
-}
+using namespace http::spec_helpers;  // field, required, one_of, secret, nested
 
 std::vector<field_spec> auth_fields() {
   return {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "connectors/http/spec_helpers.h"
 #include "security/tls_context.h"
 
 namespace simpul::http {
@@ -10,26 +11,7 @@ namespace {
 using config::field_spec;
 using config::field_type;
 
-field_spec field(std::string name, field_type type, std::string doc, std::string def = {},
-                 std::string example = {}) {
-  field_spec f;
-  f.name = std::move(name);
-  f.type = type;
-  f.doc = std::move(doc);
-  f.default_value = std::move(def);
-  f.example = std::move(example);
-  return f;
-}
-
-field_spec secret(field_spec f) {
-  f.secret = true;
-  return f;
-}
-
-field_spec one_of(field_spec f, std::vector<std::string> allowed) {
-  f.allowed = std::move(allowed);
-  return f;
-}
+using namespace spec_helpers;  // field, secret, one_of
 
 }  // namespace
 
