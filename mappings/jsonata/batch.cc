@@ -50,7 +50,7 @@ std::string answer(const std::string& line) {
   out += ',';
   const value* expr = req->get("expr");
   if (!expr || !expr->is_string()) {
-    jsonata_error e{"S0500", "request has no expr", -1, {}, {}};
+    jsonata_error e{"S0500", "request has no expr", -1, {}, {}, {}};
     write_error(out, e);
     return out + '}';
   }
