@@ -79,6 +79,10 @@ void delivery_queue::pump() {
       start_one(std::move(item));
     }
   }
+  // At capacity a finishing delivery pumps again: arming the timer for the
+  // items still ready would fire at once and spin (a timerfd re-arm and an
+  // epoll round per pump, ~2.6 per message under load).
+  if (in_flight_ + held_ >= settings_.max_in_flight) return;
   if (auto next = spool_.next_ready_at(target_.index); next && *next > now) arm_timer(*next);
 }
 
