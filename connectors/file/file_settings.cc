@@ -49,7 +49,7 @@ config::component_spec build_spec() {
           .fallback("application/octet-stream"),
       field("max_in_flight", field_type::integer,
             "Records of a file offered to the hub before the first of them is answered (1 = one at a time)")
-          .fallback("64"),
+          .fallback("256"),
   };
   s.output_fields = {
       field("filename", field_type::string,
@@ -95,7 +95,7 @@ result<input_settings> read_input_settings(const config::node& n) {
   auto skip = n.get_int("skip_rows", 0);
   if (skip < 0) return make_error("file.skip_rows", "skip_rows must not be negative");
   s.skip_rows = static_cast<std::size_t>(skip);
-  auto in_flight = n.get_int("max_in_flight", 64);
+  auto in_flight = n.get_int("max_in_flight", 256);
   if (in_flight < 1 || in_flight > 100000) return make_error("file.max_in_flight", "max_in_flight must be 1..100000");
   s.max_in_flight = static_cast<std::size_t>(in_flight);
   auto when = n.get_string("complete_when", "stable:2s");

@@ -28,7 +28,7 @@ struct input_settings {
   char delimiter = '\0';  ///< '\0' = detect
   bool has_header = true;
   std::size_t skip_rows = 0;
-  std::size_t max_in_flight = 64;  ///< records offered before the first is answered
+  std::size_t max_in_flight = 256;  ///< records offered before the first is answered
   completion complete;
   std::chrono::milliseconds rescan_interval{10000};
   std::filesystem::path processed_dir, failed_dir, processing_dir;
