@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "mappings/domain/budget_code.h"
 #include "mappings/domain/indonesian_date.h"
 #include "mappings/domain/masking.h"
 #include "mappings/domain/nik.h"
@@ -83,6 +84,22 @@ js::value nip_object(const nip_info& n) {
   return o;
 }
 
+// {"kode": ..., "<level name>": prefix, ...} of a budget code.
+template <std::size_t N>
+js::value budget_object(const budget_code& c, const char* const (&names)[N]) {
+  auto o = js::value::new_object();
+  put(o, "kode", str(c.code));
+  for (std::size_t i = 0; i < N && i < c.levels.size(); ++i) put(o, names[i], str(c.levels[i]));
+  return o;
+}
+
+js::value account_object(const account_code& a) {
+  auto o = js::value::new_object();
+  if (!a.sub_kegiatan.code.empty()) put(o, "sub_kegiatan", budget_object(a.sub_kegiatan, kSubKegiatanLevels));
+  put(o, "rekening", budget_object(a.rekening, kRekeningLevels));
+  return o;
+}
+
 }  // namespace
 
 std::expected<void, js::jsonata_error> register_domain_functions(js::function_registry& registry,
@@ -129,6 +146,17 @@ std::expected<void, js::jsonata_error> register_domain_functions(js::function_re
          auto s = args[0].as_string();
          bool ok = regions ? regions->check(s).has_value() : normalize_region_code(s).has_value();
          return js::value::boolean(ok);
+       }},
+      {"kodeRekening", "<s-:o>",
+       [](args_t args, js::host_error& err) -> js::value {
+         if (args.empty() || !args[0].is_string()) return {};
+         return convert(parse_account_code(args[0].as_string()), err, account_object);
+       }},
+      {"kodeSubKegiatan", "<s-:o>",
+       [](args_t args, js::host_error& err) -> js::value {
+         if (args.empty() || !args[0].is_string()) return {};
+         return convert(parse_kode_sub_kegiatan(args[0].as_string()), err,
+                        [](const budget_code& c) { return budget_object(c, kSubKegiatanLevels); });
        }},
       {"maskNik", "<s-:s>", mask_fn([](std::string_view s) { return mask_nik(s); })},
       {"maskPhone", "<s-:s>", mask_fn([](std::string_view s) { return mask_phone(s); })},

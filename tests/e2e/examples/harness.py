@@ -44,6 +44,18 @@ def region_tables():
     return REGION_TABLES if os.path.isfile(os.path.join(REGION_TABLES, "kecamatan.csv")) else None
 
 
+# The shared SPBE sample payloads (edge cases and normalised targets), next to the tables.
+SHARED_SAMPLES = os.path.join(os.path.dirname(REGION_TABLES), "samples")
+# Exit status of a test that has nothing to run here (CTest SKIP_RETURN_CODE).
+SKIP = 77
+
+
+def shared_sample(*parts):
+    """Path of a file under the shared samples folder, or None when absent."""
+    path = os.path.join(SHARED_SAMPLES, *parts)
+    return path if os.path.isfile(path) else None
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,6 +9,7 @@ The national stand-in is HTTPS (a CA and server certificate made at test
 time with openssl) and accepts only a bearer token from the OAuth2 token
 endpoint stand-in (client credentials, also HTTPS): every delivered record
 must have come over TLS with a valid token, and one token serves the run."""
+import csv
 import os
 
 import harness as h
@@ -19,45 +20,132 @@ TOKEN_PATH = "/oauth2/token"
 CLIENT_SECRET = "rahasia-uji/lapor:" + os.urandom(4).hex()  # a fresh secret per run
 
 
-def run(binary):
-    res = h.Results("lapor")
-    pki = h.TestPKI()
-    with open(os.path.join(EX, "simpul.yaml"), encoding="utf-8") as f:
-        client_id = h.yaml.safe_load(f)["connectors"]["lapor_nasional"]["auth"]["client_id"]
-    tokens = h.TokenEndpoint(client_id, CLIENT_SECRET, tls=pki.context())
-    national = h.StandIn(tls=pki.context(), tokens=tokens)
-    api_port = h.free_port()
-    drop = {}
+class Lapor:
+    """The lapor example running against its national stand-ins: an HTTPS
+    token endpoint and an HTTPS national service that wants its bearer token
+    (`national`, `tokens`), the hub on the example's config with the API port
+    and the drop folder moved (`hub`, `api_port`, `drop`). `close()` stops
+    everything and removes the temp dirs (the hub's log is printed first when
+    `res` has failures)."""
 
-    def override(cfg, tmp):
+    def __init__(self, binary, res, tables):
+        self.res = res
+        self.pki = h.TestPKI()
+        with open(os.path.join(EX, "simpul.yaml"), encoding="utf-8") as f:
+            client_id = h.yaml.safe_load(f)["connectors"]["lapor_nasional"]["auth"]["client_id"]
+        self.tokens = h.TokenEndpoint(client_id, CLIENT_SECRET, tls=self.pki.context())
+        self.national = h.StandIn(tls=self.pki.context(), tokens=self.tokens)
+        self.api_port = h.free_port()
+        self.drop = None
+        env = {"LAPOR_CLIENT_SECRET": CLIENT_SECRET}
+        if tables:
+            env["SIMPUL_REGION_TABLES"] = tables
+        try:
+            self.hub = h.Hub(binary, "lapor", self._override, env=env)
+        except Exception:
+            self.national.stop()
+            self.tokens.stop()
+            self.pki.cleanup()
+            raise
+        self.processed = os.path.join(self.drop, "processed")
+
+    def _override(self, cfg, tmp):
+        res = self.res
         c = cfg["connectors"]
-        c["simadu_api"]["listen"] = f"127.0.0.1:{api_port}"
+        c["simadu_api"]["listen"] = f"127.0.0.1:{self.api_port}"
         out = c["lapor_nasional"]
         res.check("the shipped config delivers over HTTPS", out["url"].startswith("https://"), out["url"])
         res.check("the shipped config uses OAuth2 with the secret from the environment",
                   out.get("auth", {}).get("type") == "oauth2"
                   and out["auth"].get("client_secret") == "${env:LAPOR_CLIENT_SECRET}", out.get("auth"))
-        out["url"] = f"https://127.0.0.1:{national.port}{NATIONAL}"
-        out["ca_file"] = pki.ca_file
-        out["auth"]["token_url"] = f"https://127.0.0.1:{tokens.port}{TOKEN_PATH}"
-        drop["dir"] = os.path.join(tmp, "drop")
-        c["simadu_drop"]["dir"] = drop["dir"]
+        out["url"] = f"https://127.0.0.1:{self.national.port}{NATIONAL}"
+        out["ca_file"] = self.pki.ca_file
+        out["auth"]["token_url"] = f"https://127.0.0.1:{self.tokens.port}{TOKEN_PATH}"
+        self.drop = os.path.join(tmp, "drop")
+        c["simadu_drop"]["dir"] = self.drop
         c["simadu_drop"]["complete_when"] = "rename"   # the test renames files into place
         c["simadu_drop"]["rescan_interval"] = "200ms"
 
+    def by_id(self):
+        return {b.get("id_sumber"): b for b in self.national.bodies(NATIONAL)}
+
+    def close(self):
+        if self.res.failed > 0:
+            print(self.hub.log_text())
+        self.hub.stop()
+        self.national.stop()
+        self.tokens.stop()
+        self.pki.cleanup()
+
+
+def verdict(case):
+    """(error code, warning, expected fields) of one edge case. Two layouts:
+    the example's (kode_galat / peringatan beside harapan) and the shared
+    samples' (both inside harapan, which may be null)."""
+    fields = dict(case.get("harapan") or {})
+    code = case.get("kode_galat") or fields.pop("kode_galat", None)
+    warning = case.get("peringatan") or fields.pop("peringatan", None)
+    return code, warning, fields
+
+
+def check_edge_file(res, lapor, csv_path, cases, tables):
+    """Drops one edge-case CSV into the file route and checks every row
+    against `cases` (ACCEPT / ACCEPT_WITH_WARNING / REJECT, and each expected
+    field of the delivered record, by dotted path). Rows are matched to the
+    sidecar's record numbers through the CSV's own no_tiket column."""
+    name = os.path.basename(csv_path)
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        tickets = [row["no_tiket"] for row in csv.DictReader(f, delimiter=";")]
+    res.check(f"{name}: one expected verdict per row", sorted(tickets) == sorted(c["no_tiket"] for c in cases),
+              f"rows {tickets}")
+    dlq_route = 'simpul_dlq_depth{route="pengaduan_csv"}'
+    dlq_before = lapor.hub.metric(dlq_route)
+    h.drop_file(csv_path, lapor.drop)
+    res.check(f"{name} finished with a sidecar",
+              h.wait_for(lambda: any(s["file"] == name for s in h.sidecars(lapor.processed))),
+              lapor.hub.log_text())
+    side = next((s for s in h.sidecars(lapor.processed) if s["file"] == name), {"failed": []})
+    rejected = {tickets[c["record"] - 1]: c["reason"] for c in side["failed"] if 0 < c["record"] <= len(tickets)}
+    accepted = [c["no_tiket"] for c in cases if c["hasil"] != "REJECT"]
+    h.wait_for(lambda: all(t in lapor.by_id() for t in accepted), 10)
+    got = lapor.by_id()
+    for c in cases:
+        t = c["no_tiket"]
+        if c.get("butuh_tabel_wilayah") and not tables:
+            res.skip(t, f"needs the full region tables at {h.REGION_TABLES}")
+            continue
+        code, warning, fields = verdict(c)
+        if c["hasil"] == "REJECT":
+            reason = rejected.get(t, "")
+            res.check(f"{t} rejected with {code}", t not in got and bool(code) and code in reason,
+                      f"delivered: {t in got}; reason: {reason or '(not rejected)'}")
+            continue
+        rec = got.get(t)
+        if not res.check(f"{t} delivered ({c['hasil']})", rec is not None and t not in rejected,
+                         rejected.get(t, "not delivered")):
+            continue
+        warnings = rec.get("peringatan", [])
+        if c["hasil"] == "ACCEPT_WITH_WARNING":
+            res.check(f"{t} warns {warning}", bool(warning) and warning in warnings, warnings)
+        else:
+            res.check(f"{t} has no warning", warnings == [], warnings)
+        for path, value in fields.items():
+            got_value = h.dotted(rec, path)
+            res.check(f"{t} {path}", got_value == value and type(got_value) is type(value),
+                      f"expected {value!r}, got {got_value!r}")
+    n_rejected = sum(1 for c in cases if c["hasil"] == "REJECT")
+    res.check(f"{name}: {n_rejected} rows in the DLQ",
+              h.wait_for(lambda: lapor.hub.metric(dlq_route) - dlq_before == n_rejected, 5),
+              lapor.hub.metric(dlq_route) - dlq_before)
+
+
+def run(binary):
+    res = h.Results("lapor")
     tables = h.region_tables()
-    env = {"LAPOR_CLIENT_SECRET": CLIENT_SECRET}
-    if tables:
-        env["SIMPUL_REGION_TABLES"] = tables
+    lapor = Lapor(binary, res, tables)
+    hub, national, tokens, api_port = lapor.hub, lapor.national, lapor.tokens, lapor.api_port
     try:
-        hub = h.Hub(binary, "lapor", override, env=env)
-    except Exception:
-        national.stop()
-        tokens.stop()
-        pki.cleanup()
-        raise
-    try:
-        by_id = lambda: {b.get("id_sumber"): b for b in national.bodies(NATIONAL)}
+        by_id = lapor.by_id
 
         # 1. XML posts: two accepted, one refused with its reason.
         for n in ("0871", "0872"):
@@ -86,55 +174,21 @@ def run(binary):
                   anon.get("pelapor"))
 
         # 2. The nightly CSV (BOM, CRLF, ';', quoted multi-line text).
-        h.drop_file(os.path.join(EX, "samples", "ekspor-harian-20240902.csv"), drop["dir"])
+        h.drop_file(os.path.join(EX, "samples", "ekspor-harian-20240902.csv"), lapor.drop)
         expected = h.load_json(os.path.join(EX, "expected", "ekspor-harian-20240902.json"))
         res.check("CSV rows delivered",
                   h.wait_for(lambda: all(e["id_sumber"] in by_id() for e in expected)), sorted(by_id()))
         for want in expected:
             diff = h.json_diff(want, by_id().get(want["id_sumber"], {}))
             res.check(f"{want['id_sumber']}: national record as expected", not diff, "\n".join(diff))
-        processed = os.path.join(drop["dir"], "processed")
+        processed = lapor.processed
         res.check("CSV file moved to processed/",
                   h.wait_for(lambda: any(n.startswith("ekspor-harian-20240902.csv")
                                          for n in os.listdir(processed)) if os.path.isdir(processed) else False))
 
         # 3. Edge cases: exactly the expected accept / warn / reject per row.
         cases = h.load_json(os.path.join(EX, "expected", "ekspor-harian_edgecases.expected.json"))["kasus"]
-        h.drop_file(os.path.join(EX, "samples", "ekspor-harian_edgecases.csv"), drop["dir"])
-        res.check("edge-case file finished with a sidecar",
-                  h.wait_for(lambda: any(s["file"] == "ekspor-harian_edgecases.csv" for s in h.sidecars(processed))),
-                  hub.log_text())
-        side = next((s for s in h.sidecars(processed) if s["file"] == "ekspor-harian_edgecases.csv"), {"failed": []})
-        rejected = {c["record"]: c["reason"] for c in side["failed"]}
-        accepted = [c for c in cases if c["hasil"] != "REJECT"]
-        h.wait_for(lambda: all(c["no_tiket"] in by_id() for c in accepted), 10)
-        got = by_id()
-        for i, c in enumerate(cases, start=1):
-            t = c["no_tiket"]
-            if c.get("butuh_tabel_wilayah") and not tables:
-                res.skip(t, f"needs the full region tables at {h.REGION_TABLES}")
-                continue
-            if c["hasil"] == "REJECT":
-                reason = rejected.get(i, "")
-                res.check(f"{t} rejected with {c['kode_galat']}", t not in got and c["kode_galat"] in reason,
-                          f"delivered: {t in got}; reason: {reason or '(not rejected)'}")
-                continue
-            rec = got.get(t)
-            if not res.check(f"{t} delivered ({c['hasil']})", rec is not None and i not in rejected,
-                             rejected.get(i, "not delivered")):
-                continue
-            warnings = rec.get("peringatan", [])
-            if c["hasil"] == "ACCEPT_WITH_WARNING":
-                res.check(f"{t} warns {c['peringatan']}", c["peringatan"] in warnings, warnings)
-            else:
-                res.check(f"{t} has no warning", warnings == [], warnings)
-            for path, value in c.get("harapan", {}).items():
-                res.check(f"{t} {path}", h.dotted(rec, path) == value,
-                          f"expected {value!r}, got {h.dotted(rec, path)!r}")
-        n_rejected = sum(1 for c in cases if c["hasil"] == "REJECT")
-        res.check(f"{n_rejected} edge-case rows in the DLQ",
-                  h.wait_for(lambda: hub.metric('simpul_dlq_depth{route="pengaduan_csv"}') == n_rejected, 5),
-                  hub.metric('simpul_dlq_depth{route="pengaduan_csv"}'))
+        check_edge_file(res, lapor, os.path.join(EX, "samples", "ekspor-harian_edgecases.csv"), cases, tables)
 
         # 4. Transport and credentials of every delivery.
         seen = [d for d in national.seen() if d["path"] == NATIONAL]
@@ -160,13 +214,7 @@ def run(binary):
             log = f.read().decode(errors="replace")
         res.check("the client secret is not in the hub's log", CLIENT_SECRET not in log)
     finally:
-        failed = res.failed > 0
-        if failed:
-            print(hub.log_text())
-        hub.stop()
-        national.stop()
-        tokens.stop()
-        pki.cleanup()
+        lapor.close()
     return res.finish()
 
 

@@ -103,7 +103,7 @@ def run(binary):
         # subscribed would simply be lost — there was no session yet).
         probe_topic = "sensor/3204/tma/TMA-CTR-03/telemetri"
         probe = json.dumps({"dev": "TMA-CTR-03", "ts": 1725163200, "tma_cm": 250, "seq": 1200})
-        probe_id = "TMA-CTR-03/2024-09-01T11:00:00+07:00"
+        probe_id = "TMA-CTR-03/2024-09-01T11:00:00+07:00/tinggi_muka_air"
         res.check("hub subscribed and delivering",
                   h.wait_for(lambda: (publish(broker.port, probe_topic, probe) or True)
                              and probe_id in observations(), 30, 0.5), hub.log_text())

@@ -3,6 +3,10 @@
 // must give the values of the national target and of its masked log view.
 // What the samples decide through mapping tables (kanal, kategori, status)
 // belongs to the mapping tests, not here.
+#include <expected>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "mappings/domain/indonesian_date.h"
@@ -12,6 +16,7 @@
 #include "mappings/domain/region_code.h"
 #include "mappings/formats/csv_reader.h"
 #include "mappings/formats/json.h"
+#include "mappings/mapping_file.h"
 #include "tests/mappings/domain/region_fixture.h"
 
 namespace simpul::mappings::domain {
@@ -21,6 +26,21 @@ using test_support::read_text_file;
 using test_support::spbe_dir;
 
 std::string field(const rapidjson::Value& row, const char* name) { return row[name].GetString(); }
+
+// One CSV row through the shipped lapor example's mapping (its lookup and
+// BPS bridge tables, the shared region tables): the national record, or the
+// mapping's refusal as "CODE message".
+std::expected<rapidjson::Document, std::string> lapor_record(const rapidjson::Value& row) {
+  mapping_load_options options;
+  options.region_tables = spbe_dir() + "/data";
+  const auto m = mapping_file::load(SIMPUL_SOURCE_DIR "/examples/lapor/mappings/pengaduan_ke_nasional.yaml", options);
+  if (!m) return std::unexpected(to_string(m.error()));
+  const auto out = (*m)->apply(formats::write_json(row), "application/json");
+  if (!out) return std::unexpected(out.error().code + " " + out.error().message);
+  auto doc = formats::parse_json(out->body);
+  if (!doc) return std::unexpected("output is not JSON: " + out->body);
+  return std::move(*doc);
+}
 
 class ComplaintSample : public ::testing::Test {
  protected:
@@ -132,7 +152,17 @@ TEST_F(ComplaintSample, EdgeCasesDecidedByDomainFunctions) {
       ASSERT_TRUE(village && kecamatan);
       EXPECT_FALSE(village->starts_with(kecamatan->code + "."));
     } else if (warning == "KODE_BPS_DIKONVERSI") {
+      // Never read as a Kemendagri code; converted only through a bridge
+      // table (examples/lapor/tables/jembatan_bps_kemendagri.csv).
       EXPECT_FALSE(kecamatan) << "a BPS kecamatan code must not pass as Kemendagri";
+      const auto record = lapor_record(*row);
+      ASSERT_TRUE(record) << record.error();
+      std::vector<std::string> warnings;
+      for (const auto& w : (*record)["peringatan"].GetArray()) warnings.emplace_back(w.GetString());
+      EXPECT_EQ(warnings, std::vector<std::string>{warning});
+      EXPECT_EQ(field((*record)["lokasi"], "kode_desa_kelurahan"), h["lokasi.kode_desa_kelurahan"].GetString());
+      EXPECT_EQ(field((*record)["lokasi"], "kode_kecamatan"),
+                field((*record)["lokasi"], "kode_desa_kelurahan").substr(0, 8));
     } else if (h.HasMember("lokasi.kode_desa_kelurahan")) {
       EXPECT_EQ(village.value(), h["lokasi.kode_desa_kelurahan"].GetString());
     } else if (error == "TELEPON_FORMAT") {
