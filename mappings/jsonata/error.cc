@@ -98,19 +98,21 @@ void replace_all(std::string& s, std::string_view what, std::string_view with) {
 }  // namespace
 
 std::string error_message(const std::string& code, const std::string& token,
-                          const std::string& value) {
+                          const std::string& value, const std::string& value2) {
   auto it = templates().find(code);
   if (it == templates().end()) return code;
   std::string msg(it->second);
   replace_all(msg, "{{{token}}}", token);
   replace_all(msg, "{{token}}", token);
   replace_all(msg, "{{value}}", value);
+  replace_all(msg, "{{value2}}", value2);
   return msg;
 }
 
-void raise(std::string code, std::int64_t position, std::string token, std::string detail) {
+void raise(std::string code, std::int64_t position, std::string token, std::string detail,
+           std::string detail2) {
   jsonata_exception ex;
-  ex.error.message = error_message(code, token, detail);
+  ex.error.message = error_message(code, token, detail, detail2);
   ex.error.code = std::move(code);
   ex.error.position = position;
   ex.error.token = std::move(token);

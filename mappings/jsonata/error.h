@@ -25,11 +25,13 @@ struct jsonata_exception {
   jsonata_error error;
 };
 
+/// `detail2` is the second value of the messages that name two ({{value2}}).
 [[noreturn]] void raise(std::string code, std::int64_t position = -1, std::string token = {},
-                        std::string detail = {});
+                        std::string detail = {}, std::string detail2 = {});
 
-/// The reference message text for `code`, with {{token}} and {{value}} filled in.
+/// The reference message text for `code`, with {{token}}, {{value}} and
+/// {{value2}} filled in.
 std::string error_message(const std::string& code, const std::string& token,
-                          const std::string& value);
+                          const std::string& value, const std::string& value2 = {});
 
 }  // namespace simpul::mappings::jsonata

@@ -143,7 +143,7 @@ int compare_keys(const value& a, const value& b, std::int64_t pos) {
   bool ok_a = a.is_number() || a.is_string();
   bool ok_b = b.is_number() || b.is_string();
   if (!ok_a || !ok_b) raise("T2008", pos, "", json_text(ok_a ? b : a));
-  if (a.kind() != b.kind()) raise("T2007", pos, "", json_text(a));
+  if (a.kind() != b.kind()) raise("T2007", pos, "", json_text(a), json_text(b));
   if (a.is_number()) return a.as_number() < b.as_number() ? -1 : a.as_number() > b.as_number() ? 1 : 0;
   return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
 }

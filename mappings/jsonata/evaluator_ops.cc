@@ -42,7 +42,7 @@ value compare(const node* n, const value& l, const value& r) {
   bool rc = r.is_undefined() || r.is_number() || r.is_string();
   if (!lc || !rc) raise("T2010", n->pos, n->str, json_text(lc ? r : l));
   if (l.is_undefined() || r.is_undefined()) return {};
-  if (l.kind() != r.kind()) raise("T2009", n->pos, n->str, json_text(l));
+  if (l.kind() != r.kind()) raise("T2009", n->pos, n->str, json_text(l), json_text(r));
   int c;
   if (l.is_number()) {
     c = l.as_number() < r.as_number() ? -1 : l.as_number() > r.as_number() ? 1 : 0;
