@@ -1,9 +1,13 @@
 #include "hub/route/jsonata_provider.h"
 
+#include <optional>
+#include <string_view>
+
 #include "hub/route/json_text.h"
 #include "mappings/jsonata/evaluator.h"
 #include "mappings/jsonata/json.h"
 #include "mappings/jsonata/jsonata.h"
+#include "mappings/data_format.h"
 #include "mappings/mapping_file.h"
 
 namespace simpul::hub {
@@ -33,6 +37,19 @@ jsonata::bindings message_bindings(const message& msg) {
           {"attributes", attributes},
           {"id", jsonata::value::string(msg.id)},
           {"route", jsonata::value::string(msg.route)}};
+}
+
+// The data format of an XML or CSV content type (nullopt for anything else).
+std::optional<mappings::data_format> structured_format(std::string_view content_type) {
+  mappings::data_format f;
+  if (content_type.find("xml") != std::string_view::npos) {
+    f.type = mappings::data_format::kind::xml;
+  } else if (content_type.find("csv") != std::string_view::npos) {
+    f.type = mappings::data_format::kind::csv;
+  } else {
+    return std::nullopt;
+  }
+  return f;
 }
 
 class jsonata_expression final : public message_expression {
@@ -71,6 +88,15 @@ class jsonata_expression final : public message_expression {
       auto parsed = jsonata::parse_json(msg.body);
       if (!parsed) return std::unexpected(step_failure{"json.malformed", parsed.error(), 400});
       input = std::move(*parsed);
+    } else if (auto format = structured_format(msg.content_type)) {
+      // XML and CSV bodies read as a mapping file reads them, so `when`,
+      // `filter` and `split` can name their elements and rows.
+      auto decoded = mappings::decode(msg.body, *format);
+      if (!decoded) {
+        return std::unexpected(step_failure{decoded.error().code,
+                                            mappings::formats::to_string(decoded.error()), 400});
+      }
+      input = std::move(*decoded);
     } else {
       input = jsonata::value::string(msg.body);
     }

@@ -11,7 +11,9 @@ the national stand-in received.
 
 The shared nightly export `legacy_complaint.csv` (3 records) must also give
 the records of `national_complaint.json`, field by field, except where the
-example decides otherwise (listed in OWN, printed with each difference).
+example decides otherwise (listed in OWN, printed with each difference); so
+must the shared XML batch export `legacy_complaint.xml` posted to the
+example's batch route, where the app name and attachments must match too.
 
 Nothing in the example knows these rows: they go through the same config,
 mapping and tables as production. Without the shared folder the test exits
@@ -24,6 +26,7 @@ import lapor_test
 CSV = ("complaint", "legacy_complaint_edgecases.csv")
 EXPECTED = ("complaint", "legacy_complaint_edgecases.expected.json")
 EXPORT = ("complaint", "legacy_complaint.csv")
+XML_EXPORT = ("complaint", "legacy_complaint.xml")
 NATIONAL = ("complaint", "national_complaint.json")
 # Where the example's record may differ from national_complaint.json, and why.
 OWN = {
@@ -35,31 +38,49 @@ OWN = {
     "$.peringatan": "the example carries warnings with the record",
     "$.pelapor.": "issue #8: an anonymous reporter's identity is removed before forwarding",
 }
-
-
-def own_reason(line):
-    path = line.split(":", 1)[0]
-    return next((why for p, why in OWN.items() if path == p or (p.endswith(".") and path.startswith(p))), None)
+# What the XML export carries and the CSV does not: no difference allowed there.
+XML_CARRIES = ("$.sistem_sumber.kode_aplikasi", "$.lampiran")
 
 
 def check_export(res, lapor, export_path, national_path):
     """The shared nightly export (3 records) against national_complaint.json."""
-    want = h.load_json(national_path)
     h.drop_file(export_path, lapor.drop)
-    res.check("legacy_complaint.csv: every record delivered",
+    compare(res, lapor, "legacy_complaint.csv", h.load_json(national_path), OWN)
+
+
+def check_xml_export(res, lapor, export_path, national_path):
+    """The shared XML batch export (the same 3 complaints, posted as one
+    document) against national_complaint.json: the XML names the app and
+    lists the attachments, so those must match too."""
+    with open(export_path, "rb") as f:
+        status, body = h.post(lapor.api_port, "/simadu/ekspor", f.read(), "application/xml")
+    res.check("legacy_complaint.xml: batch export answered 202", status == 202, f"{status} {body}")
+    own = {p: why for p, why in OWN.items() if p not in XML_CARRIES}
+    compare(res, lapor, "legacy_complaint.xml", h.load_json(national_path), own)
+
+
+def compare(res, lapor, source, want, own_fields):
+    """Every record of `want` delivered, equal field by field except for the
+    paths in `own_fields` (printed with their reason)."""
+    def reason(line):
+        path = line.split(":", 1)[0]
+        return next((why for p, why in own_fields.items()
+                     if path == p or (p.endswith(".") and path.startswith(p))), None)
+
+    res.check(f"{source}: every record delivered",
               h.wait_for(lambda: all(w["id_sumber"] in lapor.by_id() for w in want)), sorted(lapor.by_id()))
     own = []
     for w in want:
         got = lapor.by_id().get(w["id_sumber"], {})
         diff = h.json_diff(w, got)
         if w.get("pelapor", {}).get("anonim") is not True:
-            diff_rest = [d for d in diff if own_reason(d) is None or d.startswith("$.pelapor.")]
+            diff_rest = [d for d in diff if reason(d) is None or d.startswith("$.pelapor.")]
         else:
-            diff_rest = [d for d in diff if own_reason(d) is None]
-        own += [f"{w['id_sumber']}: {d} ({own_reason(d)})" for d in diff if d not in diff_rest]
-        res.check(f"{w['id_sumber']}: record as in national_complaint.json", got and not diff_rest,
+            diff_rest = [d for d in diff if reason(d) is None]
+        own += [f"{w['id_sumber']}: {d} ({reason(d)})" for d in diff if d not in diff_rest]
+        res.check(f"{source} {w['id_sumber']}: record as in national_complaint.json", got and not diff_rest,
                   "\n".join(diff_rest))
-    print("lapor_shared: differences that belong to the example:\n  " + ("\n  ".join(own) or "none"))
+    print(f"lapor_shared ({source}): differences that belong to the example:\n  " + ("\n  ".join(own) or "none"))
 
 
 def run(binary):
@@ -80,6 +101,16 @@ def run(binary):
             check_export(res, lapor, export_path, national_path)
         else:
             res.skip("legacy_complaint.csv", "not in the shared samples")
+        xml_path = h.shared_sample(*XML_EXPORT)
+        if xml_path and national_path:
+            # Same complaints again: a fresh hub and stand-in, so each is delivered once.
+            batch = lapor_test.Lapor(binary, res, tables)
+            try:
+                check_xml_export(res, batch, xml_path, national_path)
+            finally:
+                batch.close()
+        else:
+            res.skip("legacy_complaint.xml", "not in the shared samples")
         verdicts = {}
         for c in cases:
             verdicts[c["hasil"]] = verdicts.get(c["hasil"], 0) + 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""examples/lapor end to end: XML posts and the nightly CSV export of a
-regency complaint app reach the national stand-in as normalised records;
+"""examples/lapor end to end: XML posts (one complaint, or a batch export of
+several) and the nightly CSV export of a regency complaint app reach the national stand-in as normalised records;
 refused records (bad NIK, region, category, ...) are not forwarded and sit in
 the DLQ with their reason. The edge-case CSV must give exactly the results
 listed in expected/ekspor-harian_edgecases.expected.json.
@@ -139,6 +139,34 @@ def check_edge_file(res, lapor, csv_path, cases, tables):
               lapor.hub.metric(dlq_route) - dlq_before)
 
 
+def check_batch(res, lapor):
+    """POST the batch export: both records delivered as expected/; then the
+    same batch with one record's NIK broken: 422 naming the record's reason,
+    the document in the DLQ, and none of its records forwarded."""
+    with open(os.path.join(EX, "samples", "ekspor-pengaduan-20240903.xml"), "rb") as f:
+        batch = f.read()
+    status, body = h.post(lapor.api_port, "/simadu/ekspor", batch, "application/xml")
+    res.check("POST batch export answered 202", status == 202, f"{status} {body}")
+    expected = h.load_json(os.path.join(EX, "expected", "ekspor-pengaduan-20240903.json"))
+    res.check("batch: every record delivered",
+              h.wait_for(lambda: all(e["id_sumber"] in lapor.by_id() for e in expected)), sorted(lapor.by_id()))
+    for want in expected:
+        diff = h.json_diff(want, lapor.by_id().get(want["id_sumber"], {}))
+        res.check(f"batch {want['id_sumber']}: national record as expected", not diff, "\n".join(diff))
+
+    # A second export, the second record with a 15-digit NIK.
+    broken = (batch.replace(b"20240903-0881", b"20240903-0891").replace(b"20240903-0882", b"20240903-0892")
+              .replace(b"3374014711950003", b"337401471195000"))
+    status, body = h.post(lapor.api_port, "/simadu/ekspor", broken, "application/xml")
+    res.check("batch with a bad record answered 422 naming NIK_FORMAT",
+              status == 422 and "NIK_FORMAT" in body, f"{status} {body}")
+    res.check("the refused batch waits in the DLQ",
+              h.wait_for(lambda: lapor.hub.metric('simpul_dlq_depth{route="pengaduan_ekspor_xml"}') == 1),
+              lapor.hub.metric('simpul_dlq_depth{route="pengaduan_ekspor_xml"}'))
+    res.check("no record of the refused batch forwarded",
+              not {"ADU-3374-20240903-0891", "ADU-3374-20240903-0892"} & set(lapor.by_id()), sorted(lapor.by_id()))
+
+
 def run(binary):
     res = h.Results("lapor")
     tables = h.region_tables()
@@ -172,6 +200,9 @@ def run(binary):
         anon = by_id().get("ADU-3374-20240902-0872", {})
         res.check("anonymous reporter: no identity left", set(anon.get("pelapor", {})) == {"anonim", "rahasia"},
                   anon.get("pelapor"))
+
+        # 1b. The batch export: one XML document, one national record per <pengaduan>.
+        check_batch(res, lapor)
 
         # 2. The nightly CSV (BOM, CRLF, ';', quoted multi-line text).
         h.drop_file(os.path.join(EX, "samples", "ekspor-harian-20240902.csv"), lapor.drop)

@@ -61,3 +61,60 @@ TEST(JsonataProviderMapping, LoadErrorNamesTheMappingAndPosition) {
 
 }  // namespace
 }  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+// `when`, `filter` and `split` read XML and CSV bodies the way mapping files
+// do, instead of seeing the raw text as one string.
+TEST(JsonataProviderConditions, ReadXmlAndCsvBodies) {
+  jsonata_provider provider;
+  auto split = provider.compile(
+      "ekspor.item.{\"n\": $number(`@n`), \"app\": $$.ekspor.`@app`}");
+  ASSERT_TRUE(split) << split.error().message;
+  auto parts = (*split)->elements(make_message(
+      R"(<ekspor app="SIMADU"><item n="1"/><item n="2"/></ekspor>)", "application/xml"));
+  ASSERT_TRUE(parts) << parts.error().message;
+  EXPECT_EQ(*parts, (std::vector<std::string>{R"({"n":1,"app":"SIMADU"})", R"({"n":2,"app":"SIMADU"})"}));
+
+  auto when = provider.compile("status = 'BARU'");
+  ASSERT_TRUE(when) << when.error().message;
+  auto yes = (*when)->test(make_message("<p><status>BARU</status></p>", "text/xml; charset=utf-8"));
+  ASSERT_TRUE(yes) << yes.error().message;
+  EXPECT_FALSE(*yes);  // the root element is `p`: `status` alone is not there
+  auto nested = provider.compile("p.status = 'BARU'");
+  ASSERT_TRUE(nested);
+  auto hit = (*nested)->test(make_message("<p><status>BARU</status></p>", "text/xml; charset=utf-8"));
+  ASSERT_TRUE(hit) << hit.error().message;
+  EXPECT_TRUE(*hit);
+
+  auto rows = provider.compile("$count($[$number(jumlah) > 1])");  // CSV fields are strings
+  ASSERT_TRUE(rows);
+  auto csv_parts = (*rows)->elements(make_message("nama,jumlah\na,1\nb,2\nc,3\n", "text/csv"));
+  ASSERT_TRUE(csv_parts) << csv_parts.error().message;
+  EXPECT_EQ(*csv_parts, std::vector<std::string>{"2"});
+
+  auto broken = (*nested)->test(make_message("<p><status>BARU</p>", "application/xml"));
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().http_status, 400);
+  EXPECT_NE(broken.error().message.find("line 1"), std::string::npos) << broken.error().message;
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+TEST(JsonataProviderConditions, TypeMismatchNamesBothValues) {
+  jsonata_provider provider;
+  auto e = provider.compile("a > 1");
+  ASSERT_TRUE(e);
+  auto r = (*e)->test(make_message(R"({"a":"2"})", "application/json"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(R"(The values "2" and 1 either side of operator > )"), std::string::npos)
+      << r.error().message;
+}
+
+}  // namespace
+}  // namespace simpul::hub
