@@ -207,6 +207,7 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     if (out == outputs_.end()) return make_error("hub.route", "no output " + tc.connector);
     t.out = out->second.get();
     t.breaker = breakers_[tc.connector];
+    t.concurrency = static_cast<std::size_t>(tc.concurrency);
     if (!tc.when.empty()) {
       auto w = compile(tc.when);
       if (!w) return std::unexpected(w.error());

@@ -62,6 +62,7 @@ struct step_config {
 struct target_config {
   std::string connector;
   std::string when;    ///< JSONata condition; empty = always
+  int concurrency = 64;  ///< deliveries to this output in flight at once (accept mode)
   node_ptr options;    ///< the entry's per-output options (spec().output_fields)
   config::mark where;
 };

@@ -196,6 +196,10 @@ const std::vector<field_spec>& route_to_fields() {
       required(field("connector", field_type::string, "Name of an output connector.")),
       field("when", field_type::string,
             "JSONata condition: deliver to this output only when true."),
+      field("concurrency", field_type::integer,
+            "Deliveries to this output in flight at once (accept mode, 1..4096; "
+            "with `ordered`, still one at a time per key).",
+            "64"),
   };
   return fields;
 }

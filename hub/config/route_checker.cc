@@ -1,7 +1,7 @@
 #include "hub/config/route_checker.h"
 
 #include <algorithm>
-
+#include <charconv>
 #include <memory>
 
 #include "hub/config/hub_schema.h"
@@ -166,7 +166,8 @@ route_checker::connector_ref route_checker::check_ref(node& entry, const std::st
   if (ref.spec && as_input) {
     v_.check_object(options, ref.spec->route_fields, path, entry.where(), {"connector"});
   } else if (ref.spec) {
-    v_.check_object(options, ref.spec->output_fields, path, entry.where(), {"connector", "when"});
+    v_.check_object(options, ref.spec->output_fields, path, entry.where(),
+                    {"connector", "when", "concurrency"});
   }
   if (entry.is_map()) entry = options;  // defaults filled in the tree, too
   ref.options = std::make_shared<const node>(std::move(options));
@@ -307,6 +308,18 @@ void route_checker::check_target(route_config& r, node& entry, const std::string
     } else {
       v_.report(when->where(), child_path(path, "when"),
                 "got " + spec_validator::describe(*when) + " (expected a JSONata condition)");
+    }
+  }
+  if (const node* c = entry.is_map() ? entry.find("concurrency") : nullptr) {
+    int n = 0;
+    const std::string& text = c->is_scalar() ? c->text() : std::string();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (c->is_scalar() && ec == std::errc{} && end == text.data() + text.size() && n >= 1 &&
+        n <= 4096) {
+      t.concurrency = n;
+    } else {
+      v_.report(c->where(), child_path(path, "concurrency"),
+                "got " + spec_validator::describe(*c) + " (expected a whole number 1..4096)");
     }
   }
   t.options = ref.options;

@@ -69,7 +69,7 @@ void route::start() {
     delivery_queue::settings s;
     s.retry = retry_;
     s.ordered = ordered_;
-    s.max_in_flight = 64;
+    s.max_in_flight = t.concurrency;
     s.audit = parts_.audit;
     s.mapping = parts_.mapping;
     s.mapping_version = parts_.mapping_version;

@@ -41,6 +41,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     config::node_ptr options;
     connectors::output* out = nullptr;                ///< owned by the hub
     std::shared_ptr<circuit_breaker> breaker;
+    std::size_t concurrency = 64;                     ///< deliveries in flight at once
   };
   struct parts {
     std::shared_ptr<const message_expression> when;  ///< null = all messages

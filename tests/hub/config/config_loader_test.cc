@@ -88,7 +88,7 @@ routes:
       - split: items
       - split:
     to:
-      - {connector: national, when: 'priority = "high"', method: PUT}
+      - {connector: national, when: 'priority = "high"', method: PUT, concurrency: 8}
     retry: {max_attempts: 3, initial_backoff: 1s, max_backoff: 1m, multiplier: 1.5}
     timeout: 5s
     durability: write
@@ -158,6 +158,9 @@ TEST_F(ConfigLoader, CompleteConfigMapsToTypedConfig) {
   EXPECT_EQ(lapor.to[0].connector, "national");
   EXPECT_EQ(lapor.to[0].when, "priority = \"high\"");
   EXPECT_EQ(lapor.to[0].options->get_string("method"), "PUT");
+  EXPECT_EQ(lapor.to[0].concurrency, 8);
+  EXPECT_FALSE(lapor.to[0].options->find("concurrency"))
+      << "concurrency is the hub's, not an output option";
   EXPECT_EQ(lapor.retry.max_attempts, 3);
   EXPECT_EQ(lapor.retry.initial_backoff, std::chrono::seconds(1));
   EXPECT_EQ(lapor.retry.max_backoff, std::chrono::minutes(1));
@@ -554,6 +557,18 @@ TEST_F(ConfigLoader, EveryProblemIsReportedSortedByPosition) {
   EXPECT_THAT(p[3], HasSubstr("simpul.yaml:5:3: yaml: duplicate key 'threads'"));
   EXPECT_THAT(p[4], HasSubstr("simpul.yaml:7:33: connectors.q.broker: 'nowhere' is not "
                               "host:port"));
+}
+
+TEST_F(ConfigLoader, OutputConcurrencyIsAWholeNumberInRange) {
+  auto p = problems_of(std::string(connectors_block) +
+                       "routes:\n"
+                       "  a:\n"
+                       "    from: api\n"
+                       "    to: [{connector: out, concurrency: 0}, {connector: q, concurrency: many}]\n");
+  ASSERT_EQ(p.size(), 2u) << ::testing::PrintToString(p);
+  EXPECT_THAT(p[0], HasSubstr("simpul.yaml:11:41: routes.a.to[0].concurrency: got '0' "
+                              "(expected a whole number 1..4096)"));
+  EXPECT_THAT(p[1], HasSubstr("routes.a.to[1].concurrency: got 'many'"));
 }
 
 TEST_F(ConfigLoader, YamlSyntaxErrorStopsBeforeValidation) {
