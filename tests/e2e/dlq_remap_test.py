@@ -152,6 +152,14 @@ def main():
         check("accepted (202) with ids", all(ids.values()), ids)
         check("the wrong mapping's output is dead-lettered", wait_for(lambda: depth() == 3),
               (depth(), standin.seen()))
+        # DLQ oldest-age metric per route: positive while entries wait, and growing.
+        def oldest():
+            return _metric(admin, 'simpul_dlq_oldest_age_seconds{route="lapor"}') or 0.0
+        check("simpul_dlq_oldest_age_seconds is positive while entries wait",
+              wait_for(lambda: oldest() >= 0.2, 5), oldest())
+        first_age = oldest()
+        check("... and grows", wait_for(lambda: oldest() >= first_age + 0.2, 5),
+              (first_age, oldest()))
         items = entries()
         by_msg = {i["message_id"]: i for i in items}
         check("DLQ entries are delivery failures with the 422",
