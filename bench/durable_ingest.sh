@@ -12,8 +12,15 @@
 #               nothing: this is the rate of durably accepted messages.
 #   end-to-end: the same load with the output pointing at a counting sink
 #               (http_load sink); the rate at which messages reach it.
+#
+# Environment: MAP=1 puts a one-field-renaming map step on the route (the
+# spool then also keeps each message's pre-mapping original, for
+# `dlq replay --remap`); PASSES=ingest skips the end-to-end passes. Each pass
+# prints the hub's CPU time (user+system, /proc/PID/stat) per message.
 set -euo pipefail
 BUILD=${1:-build-rel}
+MAP=${MAP:-0}
+PASSES=${PASSES:-all}
 TOTAL=${2:-100000}
 CONNS=${3:-256}
 SIMPUL=$BUILD/simpul
@@ -33,6 +40,12 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 start_hub() {  # $1 durability, $2 output port
   local api=$3 admin=$4
   rm -rf "$tmp/data"
+  local steps="" mappings=""
+  if [ "$MAP" = 1 ]; then
+    printf 'name: bench\nversion: "1"\ninput: {format: json}\noutput: {format: json}\nfields:\n  data: pad\n' >"$tmp/bench_map.yaml"
+    mappings=$'mappings:\n  bench_map: bench_map.yaml'
+    steps=$'    steps:\n      - map: bench_map'
+  fi
   cat >"$tmp/simpul.yaml" <<EOF
 hub:
   name: bench
@@ -42,9 +55,11 @@ hub:
 connectors:
   api: {type: http_server, listen: "127.0.0.1:$api", max_connections: 4096}
   national: {type: http_client, url: "http://127.0.0.1:$2/in", timeout: 5s, max_connections: 32}
+$mappings
 routes:
   ingest:
     from: {connector: api, path: /in}
+$steps
     to: [national]
     durability: $1
     max_messages: 10000000
@@ -59,6 +74,13 @@ EOF
   echo "hub did not start"; cat "$tmp/hub.log"; exit 1
 }
 
+hub_cpu_per_msg() {  # µs of hub CPU (user+system) per message so far
+  local ticks
+  ticks=$(awk '{print $14 + $15}' "/proc/$hub_pid/stat")
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$TOTAL" \
+    'BEGIN { printf " hub_cpu=%.2fs (%.1f us/msg)", t / hz, t / hz / n * 1e6 }'
+}
+
 stop_hub() {
   kill "$hub_pid"; wait "$hub_pid" || true; hub_pid=""
 }
@@ -68,8 +90,10 @@ for dur in fsync write; do
   api=$(port); admin=$(port); closed=$(port)
   start_hub "$dur" "$closed" "$api" "$admin"
   echo -n "ingest     durability=$dur: "
-  "$LOAD" post "$api" /in "$CONNS" "$TOTAL" 1024
+  "$LOAD" post "$api" /in "$CONNS" "$TOTAL" 1024 | tr -d '\n'
+  hub_cpu_per_msg; echo
   stop_hub
+  [ "$PASSES" = ingest ] && continue
 
   api=$(port); admin=$(port); sink=$(port)
   "$LOAD" sink "$sink" "$TOTAL" >"$tmp/sink.out" &

@@ -162,7 +162,26 @@ response show(hub& h, std::string_view id) {
   }
   b += R"(},"body":)";
   append_json_string(b, mask_for_display(e->msg.body));
-  b += "}}";
+  b += '}';
+  if (e->original) {
+    // Delivery failures: the message before the route's steps (what
+    // `replay` with "remap":true maps again under the current config).
+    b += R"(,"original":{)";
+    append_field(b, "content_type", e->original->content_type);
+    b += R"("headers":{)";
+    bool first_header = true;
+    for (const auto& [k, v] : e->original->headers.entries()) {
+      if (!first_header) b += ',';
+      first_header = false;
+      append_json_string(b, k);
+      b += ':';
+      append_json_string(b, v);
+    }
+    b += R"(},"body":)";
+    append_json_string(b, mask_for_display(e->original->body));
+    b += '}';
+  }
+  b += '}';
   return json(200, std::move(b));
 }
 
@@ -173,7 +192,7 @@ struct replay_outcome {
 
 /// Replays `ids` one by one (a failing one does not stop the rest), then
 /// removes the ones the spool took back in one DLQ flush.
-void replay_ids(hub& h, const std::vector<std::string>& ids, replay_outcome& out) {
+void replay_ids(hub& h, const std::vector<std::string>& ids, bool remap, replay_outcome& out) {
   auto& store = h.dead_letter_store();
   std::vector<std::pair<std::string, std::future<result<void>>>> waiting;
   for (const auto& id : ids) {
@@ -191,7 +210,9 @@ void replay_ids(hub& h, const std::vector<std::string>& ids, replay_outcome& out
     waiting.emplace_back(id, promise->get_future());
     auto msg = std::make_shared<message>(std::move(e->msg));
     msg->attempt = 0;
-    r->replay(std::move(msg), e->target, [promise](result<void> res) { promise->set_value(std::move(res)); });
+    route::replay_request req{std::move(msg), nullptr, e->target, remap};
+    if (e->original) req.original = std::make_shared<const message>(std::move(*e->original));
+    r->replay(std::move(req), [promise](result<void> res) { promise->set_value(std::move(res)); });
   }
   std::vector<std::string> done;
   for (auto& [id, f] : waiting) {
@@ -219,6 +240,13 @@ response replay(hub& h, std::string_view body) {
     return fail(400, "admin.bad_request", R"(expected a JSON object: {"ids":[..]}, {"route":..,"reason":..} or {"all":true})");
   }
   replay_outcome out;
+  // "remap": delivery failures go through the route's current steps again,
+  // from the message as it arrived (route::replay); default: resend as stored.
+  bool remap = false;
+  if (auto it = doc.FindMember("remap"); it != doc.MemberEnd()) {
+    if (!it->value.IsBool()) return fail(400, "admin.bad_request", "remap must be true or false");
+    remap = it->value.GetBool();
+  }
   if (doc.HasMember("ids")) {
     if (!doc["ids"].IsArray()) return fail(400, "admin.bad_request", "ids must be an array of strings");
     std::vector<std::string> ids;
@@ -226,7 +254,7 @@ response replay(hub& h, std::string_view body) {
       if (!v.IsString()) return fail(400, "admin.bad_request", "ids must be an array of strings");
       ids.emplace_back(v.GetString(), v.GetStringLength());
     }
-    replay_ids(h, ids, out);
+    replay_ids(h, ids, remap, out);
   } else {
     spool::dlq_query q;
     auto text = [&](const char* k) -> std::string {
@@ -245,7 +273,7 @@ response replay(hub& h, std::string_view body) {
       auto page = h.dead_letter_store().list(q);
       std::vector<std::string> ids;
       for (const auto& s : page.items) ids.push_back(s.id);
-      replay_ids(h, ids, out);
+      replay_ids(h, ids, remap, out);
       if (page.next.empty()) break;
       q.after = page.next;
     }

@@ -12,6 +12,8 @@ class hub;
 ///   GET    /admin/dlq?route=&reason=&limit=&after=   summaries, no bodies
 ///   GET    /admin/dlq/<id>                           one entry, message body included
 ///   POST   /admin/dlq/replay   {"ids":[..]} | {"route":..,"reason":..} | {"all":true}
+///                               optional "remap":true (delivery failures: map the
+///                               original again with the route's current steps)
 ///   DELETE /admin/dlq?route=&reason=&confirm=true    purge matching entries
 ///   DELETE /admin/dlq/<id>?confirm=true              purge one
 /// Replay hands each entry to its route as configured now (`route::replay`)

@@ -19,10 +19,14 @@ constexpr std::string_view help_text =
     "usage: simpul dlq <list|show|replay|purge> [options]\n"
     "\n"
     "  list [--route R] [--reason CODE] [--limit N]   dead letters, oldest first\n"
-    "  show ID                                      one entry with its message body\n"
-    "  replay ID... | --route R | --reason CODE | --all\n"
+    "  show ID                                      one entry with its message body (and,\n"
+    "                                               for a delivery failure, the original)\n"
+    "  replay ID... | --route R | --reason CODE | --all [--remap]\n"
     "                     hand entries back to their route as configured now;\n"
-    "                     each leaves the DLQ once the spool holds it again\n"
+    "                     each leaves the DLQ once the spool holds it again.\n"
+    "                     A delivery failure is resent as it was mapped, unless\n"
+    "                     --remap: then the route's current condition and steps\n"
+    "                     map the original message again for the failed output\n"
     "  purge ID... | --route R | --reason CODE | --all [--yes]\n"
     "                     delete entries for good (asks first unless --yes)\n"
     "\n"
@@ -47,7 +51,7 @@ struct options {
   std::string sub;
   std::vector<std::string> ids;
   std::string route, reason, limit, config, admin, token;
-  bool all = false, yes = false, json = false, token_set = false;
+  bool all = false, yes = false, json = false, token_set = false, remap = false;
 };
 
 std::string str(const rapidjson::Value& v, const char* key) {
@@ -173,12 +177,18 @@ int show(const admin_target& t, const options& o) {
     }
     out("body:\n" + str(m, "body") + "\n");
   }
+  if (d.HasMember("original") && d["original"].IsObject()) {
+    // Delivery failures: the message before the route's steps (replay --remap maps it again).
+    const auto& m = d["original"];
+    out("original content_type: " + str(m, "content_type") + "\n");
+    out("original body:\n" + str(m, "body") + "\n");
+  }
   return 0;
 }
 
 std::string selection_body(const options& o) {
   if (!o.ids.empty()) {
-    std::string b = R"({"ids":[)";
+    std::string b = o.remap ? R"({"remap":true,"ids":[)" : R"({"ids":[)";
     for (std::size_t i = 0; i < o.ids.size(); ++i) {
       if (i) b += ',';
       b += '"';
@@ -204,6 +214,7 @@ std::string selection_body(const options& o) {
   add("route", o.route);
   add("reason", o.reason);
   if (o.all) b += std::string(b.size() > 1 ? "," : "") + "\"all\":true";
+  if (o.remap) b += std::string(b.size() > 1 ? "," : "") + "\"remap\":true";
   return b + "}";
 }
 
@@ -292,6 +303,7 @@ int run_dlq_command(std::span<const std::string_view> args) {
     else if (a == "--admin") ok = value(o.admin);
     else if (a == "--token") ok = value(o.token), o.token_set = true;
     else if (a == "--all") o.all = true;
+    else if (a == "--remap") o.remap = true;
     else if (a == "--yes" || a == "-y") o.yes = true;
     else if (a == "--json") o.json = true;
     else if (a.starts_with("-")) return usage("unknown option '" + std::string(a) + "'");

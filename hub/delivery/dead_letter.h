@@ -15,6 +15,7 @@ namespace simpul::hub {
 /// A dead letter: a message the hub gave up on, with why.
 struct dead_letter {
   message_ptr msg;
+  message_ptr original;     ///< delivery failures: before the steps; null if unknown
   std::string route;
   std::string connector;    ///< target output, empty when rejected at ingress
   std::string reason_code;  ///< bounded set: json.malformed, validate.schema, map.error,

@@ -179,6 +179,8 @@ void delivery_queue::dead_letter(spool::spool_item item, std::string code,
   }
   hub::dead_letter letter;
   letter.msg = item.msg;
+  // For a replay through a corrected mapping (one small read; dead letters are rare).
+  if (auto original = spool_.original(item)) letter.original = std::move(*original);
   letter.route = target_.route;
   letter.connector = target_.connector;
   letter.reason_code = std::move(code);

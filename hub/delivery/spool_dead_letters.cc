@@ -12,6 +12,7 @@ spool_dead_letters::~spool_dead_letters() { pool_.join(); }
 void spool_dead_letters::add(dead_letter letter, std::function<void(result<void>)> done) {
   spool::dlq_entry e;
   e.msg = *letter.msg;
+  if (letter.original) e.original = *letter.original;
   e.route = std::move(letter.route);
   e.target = std::move(letter.connector);
   e.reason_code = std::move(letter.reason_code);

@@ -155,6 +155,7 @@ std::expected<route::pipeline_result, step_failure> route::route_message(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!messages) return std::unexpected(messages.error());
   pipeline_result out;
+  out.produced = messages->size();
   for (const auto& m : *messages) {
     spool::target_mask mask = 0;
     for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
@@ -309,9 +310,12 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
     }
     p->done(std::move(p->ok));
   };
+  auto original = original_of(msg, *routed);
   for (auto& [m, mask] : routed->routed) {
     // An immediate error means the callback will never run: count it here.
-    if (auto r = parts_.spool->append(m, mask, finish_one); !r) finish_one(std::unexpected(r.error()));
+    if (auto r = parts_.spool->append(m, mask, finish_one, original); !r) {
+      finish_one(std::unexpected(r.error()));
+    }
   }
 }
 
@@ -441,23 +445,49 @@ void route::notify() {
   for (auto& q : queues_) q->notify();
 }
 
-void route::replay(message_ptr msg, const std::string& target,
-                   std::function<void(result<void>)> done) {
+void route::replay(replay_request req, std::function<void(result<void>)> done) {
   if (mode_ != config::route_mode::accept || !parts_.spool) {
     return done(make_error("replay.request_reply",
                            "route '" + name_ + "' is request-reply: nothing to replay into"));
   }
   std::vector<std::pair<message_ptr, spool::target_mask>> routed;
-  if (!target.empty()) {
-    int i = target_index(target);
+  message_ptr original;
+  if (!req.target.empty()) {
+    int i = target_index(req.target);
     if (i < 0) {
       return done(make_error("replay.no_target",
-                             "route '" + name_ + "' no longer delivers to '" + target + "'"));
+                             "route '" + name_ + "' no longer delivers to '" + req.target + "'"));
     }
-    routed.emplace_back(std::move(msg), spool::target_mask{1} << i);
+    auto bit = spool::target_mask{1} << i;
+    if (!req.remap) {
+      original = std::move(req.original);  // kept, so a later replay can still remap
+      routed.emplace_back(std::move(req.msg), bit);
+    } else {
+      if (!req.original) {
+        return done(make_error("replay.no_original",
+                               "the message before the mapping was not kept (a split part, or "
+                               "dead-lettered by an older hub): replay it without remap"));
+      }
+      auto r = route_message(req.original);
+      if (!r) return done(make_error(r.error().code, r.error().message));
+      if (r->produced == 0) {
+        return done(make_error("replay.filtered",
+                               "the route's current condition or steps drop this message"));
+      }
+      original = original_of(req.original, *r);
+      for (auto& [m, mask] : r->routed) {
+        if (mask & bit) routed.emplace_back(m, bit);  // the other outputs had theirs
+      }
+      if (routed.empty()) {
+        return done(make_error("replay.not_routed",
+                               "the route's current config no longer sends this message to '" +
+                                   req.target + "'"));
+      }
+    }
   } else {
-    auto r = route_message(msg);
+    auto r = route_message(req.msg);
     if (!r) return done(make_error(r.error().code, r.error().message));
+    original = original_of(req.msg, *r);
     routed = std::move(r->routed);
     if (routed.empty()) {
       filtered_.Increment();
@@ -483,7 +513,9 @@ void route::replay(message_ptr msg, const std::string& target,
     p->done({});
   };
   for (auto& [m, mask] : routed) {
-    if (auto r = parts_.spool->append(m, mask, finish_one); !r) finish_one(std::unexpected(r.error()));
+    if (auto r = parts_.spool->append(m, mask, finish_one, original); !r) {
+      finish_one(std::unexpected(r.error()));
+    }
   }
 }
 

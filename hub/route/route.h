@@ -78,22 +78,40 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   /// Wakes the delivery queues (items handed back by a previous generation).
   void notify();
 
-  /// Puts a dead letter back to work under the route's CURRENT config.
+  /// A dead letter to put back to work, under the route's CURRENT config.
+  struct replay_request {
+    message_ptr msg;          ///< as stored in the DLQ (delivery failures: already mapped)
+    message_ptr original;     ///< before the steps (delivery failures); null if unknown
+    std::string target;       ///< failed output; empty = rejected at ingress
+    bool remap = false;       ///< delivery failures: run the current steps on `original`
+  };
   /// `target` empty (rejected at ingress: malformed, validation, mapping):
   /// the message runs through the current condition and steps again and is
   /// spooled for the matching outputs; a failure is returned, not
-  /// dead-lettered a second time. `target` set (delivery failed): the stored
-  /// message is spooled again for that output (`replay.no_target` if the
-  /// route no longer has it). `done` runs once the message is durable in
-  /// the spool (writer thread) or with the reason it was not taken.
-  void replay(message_ptr msg, const std::string& target,
-              std::function<void(result<void>)> done);
+  /// dead-lettered a second time. `target` set (delivery failed): without
+  /// `remap` the stored message is spooled again for that output as it is
+  /// (`replay.no_target` if the route no longer has it); with `remap` the
+  /// current condition and steps run on `original` (`replay.no_original` if
+  /// it was not kept) and what the current config routes to that output is
+  /// spooled for it alone — other outputs already had theirs. If the current
+  /// config filters the message (`replay.filtered`) or sends it only to other
+  /// outputs (`replay.not_routed`), nothing is spooled and the error says so,
+  /// so the entry stays in the DLQ for the operator to decide. `done` runs
+  /// once the message is durable in the spool (writer thread) or with the
+  /// reason it was not taken.
+  void replay(replay_request req, std::function<void(result<void>)> done);
 
  private:
   /// Each message the steps produced, with the targets whose `when` matched.
   struct pipeline_result {
     std::vector<std::pair<message_ptr, spool::target_mask>> routed;
+    std::size_t produced = 0;  ///< messages the steps made (routed or not)
   };
+  /// What the spool keeps as the original of the parts of `msg`: `msg` when
+  /// the steps made one message (a replay can remap it), none for a split.
+  static message_ptr original_of(const message_ptr& msg, const pipeline_result& r) {
+    return r.produced == 1 ? msg : nullptr;
+  }
   std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
   void accept(message_ptr msg, connectors::ingest_handler done);

@@ -4,6 +4,7 @@
 
 #include "hub/spool/bytes.h"
 #include "hub/spool/message_codec.h"
+#include "hub/spool/spool_records.h"
 
 namespace simpul::spool {
 namespace {
@@ -18,7 +19,9 @@ sys_clock::time_point from_ms(std::int64_t ms) {
   return sys_clock::time_point(std::chrono::milliseconds(ms));
 }
 
-// ADD payload: summary fields | reason_text | last_body | message.
+// ADD payload: summary fields | reason_text | last_body | message [| origin].
+// The origin trailer is the spool's (records::add_origin): entries written
+// before it existed end with the message and have no known original.
 void encode_entry(std::string& out, const dlq_entry& e) {
   byte_writer w(out);
   w.str(e.id);
@@ -34,6 +37,7 @@ void encode_entry(std::string& out, const dlq_entry& e) {
   w.str(e.reason_text);
   w.str(e.last_body);
   encode_message(out, e.msg);
+  if (e.original) records::add_origin(out, *e.original, false);
 }
 
 bool decode_summary(byte_reader& r, dlq_summary& s) {
@@ -180,8 +184,13 @@ result<dlq_entry> dlq_store::get(std::string_view id) const {
   if (!decode_summary(r, s) || !r.str(e.reason_text) || !r.str(e.last_body)) {
     return make_error("spool.corrupt", "dead-letter entry does not decode");
   }
-  auto m = decode_message(r.rest());
+  std::size_t used = 0;
+  auto m = decode_message(r.rest(), &used);
   if (!m) return std::unexpected(m.error());
+  message orig;
+  auto kind = records::read_origin(r.rest().substr(used), orig);
+  if (!kind) return std::unexpected(kind.error());
+  if (*kind == records::origin_kind::stored) e.original = std::move(orig);
   e.id = std::move(s.id);
   e.msg = std::move(*m);
   e.route = std::move(s.route);

@@ -21,6 +21,9 @@ namespace simpul::spool {
 struct dlq_entry {
   std::string id;            ///< DLQ entry id (ULID); `add` assigns one when empty
   message msg;               ///< the message as it was handed to the output
+  /// Delivery failures: the message before the route's steps, for a replay
+  /// through the current mapping; absent when unknown (see route_spool::original).
+  std::optional<message> original;
   std::string route;
   std::string target;        ///< output connector name
   std::string reason_code;   ///< machine-readable, e.g. "http.status_4xx", "retries_exhausted"

@@ -48,7 +48,7 @@ void encode_message(std::string& out, const message& m) {
   put_pairs(w, m.attributes);
 }
 
-result<message> decode_message(std::string_view in) {
+result<message> decode_message(std::string_view in, std::size_t* consumed) {
   byte_reader r(in);
   message m;
   std::uint8_t version = 0;
@@ -59,6 +59,7 @@ result<message> decode_message(std::string_view in) {
             r.str(m.route) && r.i64(received_ns) && r.str(m.trace_id) && r.u32(m.attempt) &&
             get_pairs(r, m.attributes);
   if (!ok) return make_error("spool.corrupt", "stored message does not decode");
+  if (consumed) *consumed = in.size() - r.remaining();
   for (auto& [k, v] : hdrs) m.headers.add(std::move(k), std::move(v));
   m.received_at = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(

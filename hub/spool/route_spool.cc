@@ -129,14 +129,15 @@ void route_spool::make_ready(std::uint64_t seq, entry& e) {
   }
 }
 
-result<void> route_spool::append(message_ptr msg, target_mask targets, append_callback cb) {
+result<void> route_spool::append(message_ptr msg, target_mask targets, append_callback cb,
+                                 message_ptr original) {
   std::vector<message_ptr> v;
   v.push_back(std::move(msg));
-  return append(std::move(v), targets, std::move(cb));
+  return append(std::move(v), targets, std::move(cb), std::move(original));
 }
 
 result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targets,
-                                 append_callback cb) {
+                                 append_callback cb, message_ptr original) {
   if (targets == 0) return make_error("spool.no_target", "message is pending for no target");
   auto now = to_ms(sys_clock::now());
   queued_batch batch{{}, targets, std::move(cb)};
@@ -148,6 +149,7 @@ result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targ
     w.u64(targets);
     w.i64(now);
     encode_message(q.payload, *q.msg);
+    if (original) records::add_origin(q.payload, *original, original == q.msg);
     if (q.payload.size() > max_frame_payload || q.payload.size() > opts_.max_bytes) {
       return make_error("spool.too_large", "message is larger than the spool accepts");
     }

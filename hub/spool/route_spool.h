@@ -102,8 +102,15 @@ class route_spool {
   /// means nothing was queued and `cb` is never called. Otherwise `cb` runs
   /// exactly once on the writer thread: success once the batch is durable per
   /// the policy, or `spool.io` (nothing of the batch was kept).
-  result<void> append(std::vector<message_ptr> msgs, target_mask targets, append_callback cb);
-  result<void> append(message_ptr msg, target_mask targets, append_callback cb);
+  ///
+  /// `original` (optional) is the message as the input handed it over,
+  /// before the route's steps: stored with each message (a one-byte mark
+  /// when it is the same object as the message) so that a dead letter can be
+  /// replayed through a corrected mapping (`original()`).
+  result<void> append(std::vector<message_ptr> msgs, target_mask targets, append_callback cb,
+                      message_ptr original = {});
+  result<void> append(message_ptr msg, target_mask targets, append_callback cb,
+                      message_ptr original = {});
   /// Blocks until durable. Never call it from the writer thread (a callback).
   result<void> append_sync(std::vector<message_ptr> msgs, target_mask targets);
 
@@ -120,6 +127,12 @@ class route_spool {
   /// `(attempt, when)` like `retry_at`, without handing the item back. The
   /// caller sends it again itself, or `release`s it (then it is ready at `when`).
   void count_attempt(const spool_item& item, std::chrono::system_clock::time_point when);
+  /// The message as its input handed it over (before the steps), for a
+  /// replay through the route's current mapping: the stored original, the
+  /// item's own message when no step changed it, or nullptr when it is not
+  /// known (spooled by an older hub, or one of several parts of a split).
+  /// Reads the record from disk; call it before `ack`, off the I/O threads.
+  result<message_ptr> original(const spool_item& item) const;
   /// Hand back untried (shutdown, breaker open): no attempt counted.
   void release(const spool_item& item);
   /// When `target` next has something to take: now if ready, the earliest

@@ -29,6 +29,42 @@ result<message_ptr> route_spool::load(const entry& e) const {
   return std::make_shared<const message>(std::move(*m));
 }
 
+result<message_ptr> route_spool::original(const spool_item& item) const {
+  record_location where;
+  for (int tries = 0; tries < 4; ++tries) {
+    {
+      std::lock_guard lk(mu_);
+      auto it = entries_.find(item.seq);
+      if (it == entries_.end()) return make_error("spool.not_found", "message is no longer pending");
+      // Copy-forward moved it since the last read: follow it.
+      if (tries > 0 && it->second.where.segment == where.segment &&
+          it->second.where.offset == where.offset) {
+        break;
+      }
+      where = it->second.where;
+    }
+    auto payload = log_->read(where);
+    if (!payload) continue;
+    if (payload->size() < append_prefix) return make_error("spool.corrupt", "short record");
+    std::string_view rest = std::string_view(*payload).substr(append_prefix);
+    std::size_t used = 0;
+    auto m = decode_message(rest, &used);
+    if (!m) return std::unexpected(m.error());
+    message orig;
+    auto kind = records::read_origin(rest.substr(used), orig);
+    if (!kind) return std::unexpected(kind.error());
+    switch (*kind) {
+      case records::origin_kind::same:
+        return item.msg ? item.msg : std::make_shared<const message>(std::move(*m));
+      case records::origin_kind::stored:
+        return std::make_shared<const message>(std::move(orig));
+      case records::origin_kind::unknown:
+        return message_ptr{};
+    }
+  }
+  return make_error("spool.io", "could not read the stored message back");
+}
+
 std::vector<spool_item> route_spool::take(std::uint32_t target, std::size_t max,
                                           sys_clock::time_point now) {
   std::vector<spool_item> out;

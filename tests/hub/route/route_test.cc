@@ -71,6 +71,33 @@ class contains_expression final : public message_expression {
   std::string needle_;
 };
 
+// A step that wraps the body with a version tag: stands for a mapping
+// (`map` steps are tested with the mapping engine elsewhere).
+class wrap_step final : public step {
+ public:
+  explicit wrap_step(std::string version, int copies = 1)
+      : version_(std::move(version)), copies_(copies) {}
+  const char* kind() const override { return "map"; }
+  step_output apply(const message_ptr& in) const override {
+    std::vector<message_ptr> out;
+    for (int i = 0; i < copies_; ++i) {
+      out.push_back(with_body(*in, R"({"v":")" + version_ + R"(","in":)" + in->body + "}",
+                              in->content_type));
+    }
+    return out;
+  }
+
+ private:
+  std::string version_;
+  int copies_;
+};
+
+std::vector<step_ptr> wrap(std::string version, int copies = 1) {
+  std::vector<step_ptr> v;
+  v.push_back(std::make_unique<wrap_step>(std::move(version), copies));
+  return v;
+}
+
 // A temp directory per test: the spool and the DLQ are the real, durable ones.
 struct temp_dir {
   std::filesystem::path path;
@@ -123,8 +150,10 @@ class RouteTest : public ::testing::Test {
   }
 
   std::shared_ptr<route> make(const config::route_config& c,
-                              std::vector<std::shared_ptr<const message_expression>> whens = {}) {
+                              std::vector<std::shared_ptr<const message_expression>> whens = {},
+                              std::vector<step_ptr> steps = {}) {
     route::parts p;
+    p.steps = std::move(steps);
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       route::target t;
       t.connector = "out" + std::to_string(i);
@@ -341,6 +370,125 @@ TEST_F(RouteTest, StoppedRouteAnswersUnavailable) {
   auto r = make(cfg());
   r->stop_accepting();
   EXPECT_EQ(submit(*r, msg("{}")).http_status, 503);
+}
+
+}  // namespace
+}  // namespace simpul::hub
+
+namespace simpul::hub {
+namespace {
+
+// Delivery failures keep the message as it arrived; a replay with `remap`
+// maps it again with the route's current steps (a corrected mapping), a
+// replay without resends what was stored.
+class RouteReplayTest : public RouteTest {
+ protected:
+  result<void> replay(route& r, route::replay_request req) {
+    std::mutex mu;
+    std::optional<result<void>> got;
+    r.replay(std::move(req), [&](result<void> res) {
+      std::lock_guard lock(mu);
+      got = std::move(res);
+    });
+    run_until([&] {
+      std::lock_guard lock(mu);
+      return got.has_value();
+    });
+    std::lock_guard lock(mu);
+    return got.value_or(make_error("test.timeout", "no answer"));
+  }
+
+  // Dead-letters one message mapped by "v1" (the service refuses v1) and
+  // returns its DLQ entry.
+  spool::dlq_entry dead_letter_v1(scripted_output& out) {
+    out.script = [](const message& m, int) {
+      delivery_result r;
+      if (m.body.find(R"("v":"1")") != std::string::npos) {
+        r.state = outcome::permanent;
+        r.status = 422;
+      }
+      return r;
+    };
+    auto c = cfg();
+    c.name = "v1";
+    auto r1 = make(c, {}, wrap("1"));
+    submit(*r1, msg(R"({"nama":"Siti"})"));
+    run_until([&] { return !letters().empty(); });
+    auto got = letters();
+    EXPECT_EQ(got.size(), 1u);
+    auto e = dlq_store->get(got.empty() ? "" : got[0].id);
+    EXPECT_TRUE(e.has_value());
+    return e.value_or(spool::dlq_entry{});
+  }
+};
+
+TEST_F(RouteReplayTest, DeliveryFailureKeepsTheOriginalAndRemapUsesTheCurrentSteps) {
+  auto& out = add_output();
+  auto e = dead_letter_v1(out);
+  EXPECT_EQ(e.reason_code, "delivery.permanent");
+  EXPECT_EQ(e.msg.body, R"({"v":"1","in":{"nama":"Siti"}})");
+  ASSERT_TRUE(e.original.has_value());
+  EXPECT_EQ(e.original->body, R"({"nama":"Siti"})");
+  EXPECT_EQ(e.original->id, e.msg.id);
+
+  auto c = cfg();
+  c.name = "v2";  // the route after a reload with the corrected mapping
+  auto r2 = make(c, {}, wrap("2"));
+  auto original = std::make_shared<const message>(*e.original);
+  auto stored = std::make_shared<const message>(e.msg);
+
+  // Without remap: the stored (v1) body again, refused again.
+  ASSERT_TRUE(replay(*r2, {stored, original, "out0", false}));
+  run_until([&] { return letters().size() == 2; });
+  EXPECT_EQ(letters().size(), 2u);
+  EXPECT_TRUE(out.bodies.empty());
+
+  // With remap: the original through the current steps.
+  ASSERT_TRUE(replay(*r2, {stored, original, "out0", true}));
+  run_until([&] { return out.bodies.size() == 1; });
+  ASSERT_EQ(out.bodies.size(), 1u);
+  EXPECT_EQ(out.bodies[0], R"({"v":"2","in":{"nama":"Siti"}})");
+}
+
+TEST_F(RouteReplayTest, RemapRefusesWhatItCannotOrShouldNotSend) {
+  auto& out = add_output();
+  auto e = dead_letter_v1(out);
+  ASSERT_TRUE(e.original.has_value());
+  auto original = std::make_shared<const message>(*e.original);
+  auto stored = std::make_shared<const message>(e.msg);
+
+  auto c = cfg();
+  c.name = "v3";
+  // The failed output's condition no longer matches: it goes elsewhere now.
+  auto r3 = make(c, {std::make_shared<contains_expression>("never")}, wrap("3"));
+  auto not_routed = replay(*r3, {stored, original, "out0", true});
+  ASSERT_FALSE(not_routed);
+  EXPECT_EQ(not_routed.error().code, "replay.not_routed");
+  // No original kept (split part, older hub): remap refuses, plain replay works.
+  auto none = replay(*r3, {stored, nullptr, "out0", true});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, "replay.no_original");
+  EXPECT_EQ(replay(*r3, {stored, original, "gone", true}).error().code, "replay.no_target");
+}
+
+TEST_F(RouteReplayTest, SplitPartsKeepNoOriginal) {
+  auto& out = add_output();
+  out.script = [](const message&, int) {
+    delivery_result r;
+    r.state = outcome::permanent;
+    r.status = 422;
+    return r;
+  };
+  auto r = make(cfg(), {}, wrap("1", 2));  // one message in, two parts out
+  submit(*r, msg(R"({"batch":[1,2]})"));
+  run_until([&] { return letters().size() == 2; });
+  auto got = letters();
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& s : got) {
+    auto e = dlq_store->get(s.id);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_FALSE(e->original.has_value()) << "re-mapping the whole would resend the other part";
+  }
 }
 
 }  // namespace

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""SIGTERM drain of store-and-forward deliveries, end to end.
+
+The issue: "SIGTERM drains in-flight deliveries up to a deadline and leaves
+the rest in the spool". A real hub delivers to a slow stand-in (at most 4
+connections):
+  - 4 deliveries in flight, SIGTERM: new requests are refused (503 or
+    connection refused), the 4 complete, the hub exits 0 before the deadline,
+    and after a restart nothing is sent again (they were acked);
+  - a backlog of 100 behind 4 slow connections, SIGTERM: the hub exits at the
+    deadline; what was not sent stays in the spool and is delivered after a
+    restart; duplicates only from the deliveries on the wire at the deadline.
+    (In flight = handed to the output: up to 64 per output, of which the
+    http_client sends max_connections at a time; the ones queued in the
+    output are sent during the drain too.)
+Then a delivery slower than the deadline: with a stand-in that takes longer than
+hub.shutdown_timeout, SIGTERM ends the hub at the deadline (not when the
+stand-in answers), and the unfinished delivery is sent again after a restart
+(at least once, same Idempotency-Key).
+Prints PASS/FAIL lines and a summary; exit status 1 on failure.
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from durable_util import Checker, Hub, StandIn, free_port, request, wait_for  # noqa: E402
+
+BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
+SHUTDOWN_TIMEOUT = 3.0
+
+
+def post(port, path, n):
+    try:
+        s, _, b = request(port, "POST", path, json.dumps({"n": n}).encode(), timeout=5)
+        return s, (json.loads(b).get("id") if s == 202 else None)
+    except OSError:
+        return None, None
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="simpul-drain-")
+    standin = StandIn(delay=1.0)
+    api, admin = free_port(), free_port()
+    cfg = os.path.join(tmp, "simpul.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""
+hub:
+  name: drain
+  data_dir: {tmp}/data
+  shutdown_timeout: {int(SHUTDOWN_TIMEOUT)}s
+  admin: {{listen: "127.0.0.1:{admin}"}}
+connectors:
+  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
+  national: {{type: http_client, url: "{standin.url}", timeout: 30s, max_connections: 4}}
+routes:
+  slow:
+    from: {{connector: api, path: /slow}}
+    to: [{{connector: national, path: /slow}}]
+    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 100ms}}
+""")
+    hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
+    check = Checker()
+    try:
+        # --- drain completes: 4 deliveries in flight finish, then exit
+        standin.delay = 0.5
+        check("hub starts", hub.start())
+        ids = [post(api, "/slow", n)[1] for n in range(4)]
+        check("4 messages accepted", all(ids), ids)
+        check("4 deliveries in flight",
+              wait_for(lambda: standin.active.get("/slow", 0) == 4, 10), standin.active)
+        t0 = time.time()
+        hub.proc.send_signal(15)
+        time.sleep(0.1)
+        status, _ = post(api, "/slow", 99)
+        check("new messages are refused while draining", status != 202, status)
+        code = hub.proc.wait(timeout=20)
+        took = time.time() - t0
+        check(f"hub exits 0 once the in-flight deliveries finished ({took:.1f}s, before the "
+              f"{SHUTDOWN_TIMEOUT:.0f}s deadline)", code == 0 and took < SHUTDOWN_TIMEOUT - 1,
+              (code, took))
+        check("the in-flight deliveries completed", sorted(
+            k for (_, k, _, _) in standin.delivered("/slow")) == sorted(ids),
+            standin.delivered("/slow"))
+        standin.delay = 0.0
+        check("hub restarts", hub.start())
+        time.sleep(0.5)
+        check("drained deliveries were acked: nothing is sent again",
+              len(standin.delivered("/slow")) == 4, len(standin.delivered("/slow")))
+        check("hub stops", hub.stop() == 0)
+
+        # --- deadline with a backlog: the rest stays in the spool
+        standin.delay = 1.0
+        before = len(standin.delivered("/slow"))
+        check("hub starts (backlog)", hub.start())
+        ids = [post(api, "/slow", n)[1] for n in range(100)]
+        check("100 messages accepted", all(ids))
+        check("4 deliveries on the wire",
+              wait_for(lambda: standin.active.get("/slow", 0) == 4, 10), standin.active)
+        t0 = time.time()
+        hub.proc.send_signal(15)
+        code = hub.proc.wait(timeout=20)
+        took = time.time() - t0
+        sent = len(standin.delivered("/slow")) - before
+        check(f"hub exits 0 at the deadline ({took:.1f}s)",
+              code == 0 and took < SHUTDOWN_TIMEOUT + 1.5, (code, took))
+        check(f"the backlog was not sent during the drain ({sent} of 100 delivered, at most "
+              f"the 64 handed to the output)", sent <= 64, sent)
+        standin.delay = 0.0
+        check("hub restarts (backlog)", hub.start())
+        check("everything left in the spool is delivered after the restart",
+              wait_for(lambda: {k for (_, k, _, _) in standin.delivered("/slow")} >= set(ids), 20))
+        time.sleep(0.3)
+        keys = [k for (_, k, _, _) in standin.delivered("/slow")[before:]]
+        dups = len(keys) - len(set(keys))
+        check(f"duplicates only from deliveries on the wire at the deadline ({dups} <= 4)",
+              dups <= 4 and set(keys) == set(ids), (dups, len(keys)))
+        check("hub stops", hub.stop() == 0)
+
+        # --- the deadline: a delivery slower than shutdown_timeout
+        standin.delay = 10.0
+        check("hub starts again", hub.start())
+        _, late = post(api, "/slow", 100)
+        check("a slow delivery is in flight",
+              wait_for(lambda: standin.active.get("/slow", 0) == 1, 10), standin.active)
+        t0 = time.time()
+        hub.proc.send_signal(15)
+        code = hub.proc.wait(timeout=30)
+        took = time.time() - t0
+        check(f"SIGTERM ends the hub at the deadline ({took:.1f}s, "
+              f"shutdown_timeout {SHUTDOWN_TIMEOUT:.0f}s, stand-in 10s)",
+              SHUTDOWN_TIMEOUT - 0.5 <= took < SHUTDOWN_TIMEOUT + 3, (code, took))
+        standin.delay = 0.0
+        check("hub restarts after the cut drain", hub.start())
+        check("the delivery cut at the deadline is sent again (same Idempotency-Key)",
+              wait_for(lambda: late in {k for (_, k, _, _) in standin.delivered("/slow")}, 20))
+        check("hub stops at last", hub.stop() == 0)
+    finally:
+        hub.close()
+        standin.stop()
+        if check.ok():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("hub log and data kept in " + tmp)
+    return check.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
