@@ -1,13 +1,13 @@
 #include "hub/route/route.h"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
+#include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
-#include <filesystem>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
 
 #include "hub/delivery/spool_dead_letters.h"
 #include "hub/spool/spool_paths.h"
@@ -115,7 +115,8 @@ class RouteTest : public ::testing::Test {
   monitoring::catalogue metrics{std::make_shared<prometheus::Registry>(), "test"};
   std::shared_ptr<spool::dlq_store> dlq_store = open_dlq();
   std::shared_ptr<spool_dead_letters> dlq = std::make_shared<spool_dead_letters>(dlq_store);
-  std::vector<std::unique_ptr<scripted_output>> outputs;
+  std::vector<std::unique_ptr<connectors::output>> outputs;
+  std::size_t concurrency = 64;  ///< per-output deliveries in flight, for make()
   std::vector<std::shared_ptr<route>> routes;
 
   std::shared_ptr<spool::dlq_store> open_dlq() {
@@ -145,8 +146,10 @@ class RouteTest : public ::testing::Test {
   }
 
   scripted_output& add_output() {
-    outputs.push_back(std::make_unique<scripted_output>(io));
-    return *outputs.back();
+    auto out = std::make_unique<scripted_output>(io);
+    auto& ref = *out;
+    outputs.push_back(std::move(out));
+    return ref;
   }
 
   std::shared_ptr<route> make(const config::route_config& c,
@@ -159,6 +162,7 @@ class RouteTest : public ::testing::Test {
       t.connector = "out" + std::to_string(i);
       t.out = outputs[i].get();
       if (i < whens.size()) t.when = whens[i];
+      t.concurrency = concurrency;
       p.targets.push_back(std::move(t));
     }
     if (c.mode == config::route_mode::accept) {
@@ -223,6 +227,69 @@ TEST_F(RouteTest, AcceptsThenDelivers) {
   EXPECT_EQ(res.http_status, 202);
   run_until([&] { return out.bodies.size() == 1; });
   EXPECT_EQ(out.bodies.at(0), R"({"a":1})");
+  run_until([&] { return r->spool()->stats().depth == 0; });
+  EXPECT_EQ(r->spool()->stats().depth, 0u);
+}
+
+// `concurrency` bounds the deliveries one output has in flight: this output
+// holds every delivery until the test answers it.
+class holding_output final : public connectors::output {
+ public:
+  result<void> start() override { return {}; }
+  void stop_accepting() override {}
+  void stop() override {}
+  bool ready() const override { return true; }
+  void send(message_ptr, config::node_ptr, connectors::delivery_handler done) override {
+    std::lock_guard lock(mu_);
+    held_.push_back(std::move(done));
+    most_ = std::max(most_, held_.size());
+  }
+  /// Answers the oldest held delivery as delivered; false when none is held.
+  bool answer_one() {
+    connectors::delivery_handler h;
+    {
+      std::lock_guard lock(mu_);
+      if (held_.empty()) return false;
+      h = std::move(held_.front());
+      held_.pop_front();
+      ++answered_;
+    }
+    h(delivery_result{});
+    return true;
+  }
+  std::size_t held() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+  std::size_t most() {
+    std::lock_guard lock(mu_);
+    return most_;
+  }
+  std::size_t answered() {
+    std::lock_guard lock(mu_);
+    return answered_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::deque<connectors::delivery_handler> held_;
+  std::size_t most_ = 0, answered_ = 0;
+};
+
+TEST_F(RouteTest, OutputConcurrencyBoundsDeliveriesInFlight) {
+  outputs.push_back(std::make_unique<holding_output>());
+  auto& out = static_cast<holding_output&>(*outputs.back());
+  concurrency = 3;
+  auto r = make(cfg());
+  for (int i = 0; i < 12; ++i) submit(*r, msg(R"({"n":)" + std::to_string(i) + "}"));
+  run_until([&] { return out.held() == 3; });
+  EXPECT_EQ(out.held(), 3u) << "the queue fills the output's 3 slots and no more";
+  while (out.answered() < 12) {
+    ASSERT_TRUE(out.answer_one()) << "nothing held after " << out.answered() << " answers";
+    auto want = std::min<std::size_t>(3, 12 - out.answered());
+    run_until([&] { return out.held() == want; });
+  }
+  EXPECT_EQ(out.most(), 3u);
   run_until([&] { return r->spool()->stats().depth == 0; });
   EXPECT_EQ(r->spool()->stats().depth, 0u);
 }
