@@ -12,6 +12,8 @@ namespace simpul::spool {
 /// hub can still read what an older one spooled. Decoding checks every length
 /// against the input and returns `spool.corrupt` instead of trusting it.
 void encode_message(std::string& out, const message& m);
+/// Exactly how many bytes `encode_message` appends for `m` (to reserve once).
+std::size_t encoded_size(const message& m);
 result<message> decode_message(std::string_view in);
 
 }  // namespace simpul::spool

@@ -103,7 +103,9 @@ class route_spool {
   /// exactly once on the writer thread: success once the batch is durable per
   /// the policy, or `spool.io` (nothing of the batch was kept).
   result<void> append(std::vector<message_ptr> msgs, target_mask targets, append_callback cb);
-  result<void> append(message_ptr msg, target_mask targets, append_callback cb);
+  /// One message. `cb` is taken (moved from) only when the append is
+  /// queued: after an immediate error the caller still holds it.
+  result<void> append(message_ptr msg, target_mask targets, append_callback&& cb);
   /// Blocks until durable. Never call it from the writer thread (a callback).
   result<void> append_sync(std::vector<message_ptr> msgs, target_mask targets);
 
@@ -178,6 +180,11 @@ class route_spool {
   };
 
   explicit route_spool(spool_options opts);
+  /// Encodes one message into `batch` (checksummed, off the lock).
+  result<void> encode(message_ptr m, target_mask targets, std::int64_t now, queued_batch& batch,
+                      std::uint64_t& bytes) const;
+  /// Reserves room and queues `batch` for the writer; moves `cb` into it on success.
+  result<void> enqueue(queued_batch& batch, std::uint64_t bytes, append_callback& cb);
   void recover(const segment_log::recovered& r);
   void writer_loop();
   bool write_batch(std::vector<queued_batch>& batches,
