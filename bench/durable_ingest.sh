@@ -63,12 +63,20 @@ stop_hub() {
   kill "$hub_pid"; wait "$hub_pid" || true; hub_pid=""
 }
 
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+HZ=$(getconf CLK_TCK)
+
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg), total=$TOTAL connections=$CONNS body=1KB"
 for dur in fsync write; do
   api=$(port); admin=$(port); closed=$(port)
   start_hub "$dur" "$closed" "$api" "$admin"
   echo -n "ingest     durability=$dur: "
-  "$LOAD" post "$api" /in "$CONNS" "$TOTAL" 1024
+  # The hub's CPU over the pass (utime + stime), per message: the figure to
+  # compare between builds when the machine is shared (throughput is not).
+  c0=$(cpu_ticks "$hub_pid")
+  "$LOAD" post "$api" /in "$CONNS" "$TOTAL" 1024 | tr -d '\n'
+  c1=$(cpu_ticks "$hub_pid")
+  awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$TOTAL" 'BEGIN {printf " hub_cpu_us_per_msg=%.1f\n", (b - a) / hz * 1e6 / n}'
   stop_hub
 
   api=$(port); admin=$(port); sink=$(port)
