@@ -20,6 +20,7 @@ class headers {
   void add(std::string name, std::string value);
   std::optional<std::string_view> get(std::string_view name) const;
   void erase(std::string_view name);
+  void reserve(std::size_t n) { entries_.reserve(n); }
   const std::vector<entry>& entries() const { return entries_; }
   bool empty() const { return entries_.empty(); }
 

@@ -5,10 +5,8 @@
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/registry.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "connectors/http/http_util.h"
+#include "monitoring/json_escape.h"
 #include "monitoring/log.h"
 
 namespace simpul::connectors {
@@ -26,14 +24,34 @@ bool is_hop_by_hop(std::string_view name) {
                      [&](std::string_view n) { return boost::beast::iequals(n, name); });
 }
 
+// The same test on a parsed request field: Beast already knows the known
+// names, so only unknown ones need the string comparison.
+bool is_hop_by_hop(bhttp::field f, std::string_view name) {
+  using bf = bhttp::field;
+  switch (f) {
+    case bf::connection:
+    case bf::keep_alive:
+    case bf::transfer_encoding:
+    case bf::content_length:
+    case bf::upgrade:
+    case bf::te:
+    case bf::trailer:
+    case bf::proxy_connection:
+      return true;
+    case bf::unknown:
+      return is_hop_by_hop(name);
+    default:
+      return false;
+  }
+}
+
 std::string accepted_body(std::string_view id) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("id");
-  w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  std::string body;
+  body.reserve(id.size() + 10);
+  body += "{\"id\":";
+  monitoring::append_json_string(body, id);
+  body += '}';
+  return body;
 }
 
 std::string remote_text(const boost::asio::ip::tcp::endpoint& ep) {
@@ -125,8 +143,11 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
   msg->route = std::move(route);
   msg->source = name;
   msg->received_at = std::chrono::system_clock::now();
+  std::size_t fields = 0;
+  for (auto it = req.msg.begin(); it != req.msg.end(); ++it) ++fields;
+  msg->headers.reserve(fields);
   for (const auto& f : req.msg) {
-    if (!is_hop_by_hop(f.name_string())) {
+    if (!is_hop_by_hop(f.name(), f.name_string())) {
       msg->headers.add(std::string(f.name_string()), std::string(f.value()));
     }
   }
@@ -135,6 +156,7 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
   msg->key = std::string(req.msg["X-Message-Key"]);
   auto traced = http::trace_id_from_traceparent(req.msg["traceparent"]);
   msg->trace_id = traced ? std::move(*traced) : make_trace_id();
+  msg->attributes.reserve(6);
   msg->attributes = {{"path", std::string(path)},
                      {"method", std::string(req.msg.method_string())},
                      {"query", std::string(query)},

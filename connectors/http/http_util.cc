@@ -56,6 +56,28 @@ response make_json_error(unsigned status, std::string_view code, std::string_vie
   return res;
 }
 
+bool serialize_response_head(const response& res, std::string& out) {
+  if (res.chunked()) return false;
+  unsigned v = res.version(), code = res.result_int();
+  const char line[13] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + v / 10), '.',
+                         static_cast<char>('0' + v % 10), ' ',
+                         static_cast<char>('0' + code / 100 % 10),
+                         static_cast<char>('0' + code / 10 % 10),
+                         static_cast<char>('0' + code % 10), ' '};
+  out.clear();
+  out.append(line, sizeof line);
+  out.append(res.reason());
+  out.append("\r\n");
+  for (const auto& f : res) {
+    out.append(f.name_string());
+    out.append(": ");
+    out.append(f.value());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  return true;
+}
+
 std::optional<std::string> trace_id_from_traceparent(std::string_view h) {
   // version "-" trace-id "-" parent-id "-" flags; future versions may append
   // fields after the flags, so only the prefix is checked strictly.

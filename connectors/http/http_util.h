@@ -21,6 +21,14 @@ response make_json_error(unsigned status, std::string_view code, std::string_vie
                          std::string_view request_id, unsigned version = 11,
                          bool keep_alive = false);
 
+/// The bytes Beast's serializer writes before the body of a Content-Length
+/// response ("HTTP/x.y ### reason", each field, a blank line), into `out`
+/// (replaced). The session sends them and the body in one gather write,
+/// without Beast's serializer and its buffer-sequence adaptors (a quarter of
+/// a durable request's instructions). False for a chunked response, which
+/// is left to Beast.
+bool serialize_response_head(const response& res, std::string& out);
+
 /// The trace id of a W3C `traceparent` header (`00-<32 hex>-<16 hex>-<2 hex>`),
 /// or nothing when absent or malformed (all-zero ids are invalid).
 std::optional<std::string> trace_id_from_traceparent(std::string_view header);

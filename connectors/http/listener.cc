@@ -92,12 +92,12 @@ void listener::do_accept() {
   if (!acceptor_.is_open()) return;
   acceptor_.async_accept(
       net::make_strand(io_),
-      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+      [self = shared_from_this()](boost::system::error_code ec, session_socket socket) {
         self->on_accept(ec, std::move(socket));
       });
 }
 
-void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void listener::on_accept(boost::system::error_code ec, session_socket socket) {
   if (ec) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     // EMFILE and friends: log, keep accepting (the next accept may succeed).
@@ -123,10 +123,10 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (opts_.tls) {
     auto ctx = opts_.tls->current();
     session = std::make_shared<tls_session>(
-        tls_stream(boost::beast::tcp_stream(std::move(socket)), *ctx), remote, session_cfg_,
+        tls_stream(session_stream(std::move(socket)), *ctx), remote, session_cfg_,
         std::move(closed), ctx);
   } else {
-    session = std::make_shared<plain_session>(boost::beast::tcp_stream(std::move(socket)), remote,
+    session = std::make_shared<plain_session>(session_stream(std::move(socket)), remote,
                                               session_cfg_, std::move(closed));
   }
   {

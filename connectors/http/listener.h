@@ -76,7 +76,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, session_socket socket);
   void on_session_closed(std::uint64_t id);
   void close_acceptor();
   void shut_down(bool drain);

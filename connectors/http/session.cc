@@ -1,10 +1,12 @@
 #include "connectors/http/session.h"
 
 #include <algorithm>
+#include <array>
 #include <type_traits>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -24,7 +26,7 @@ using beast::error_code;
 namespace {
 
 // Plain TCP: half-close so the client reads the whole response before EOF.
-void shutdown_stream(beast::tcp_stream& s) {
+void shutdown_stream(session_stream& s) {
   error_code ec;
   s.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
 }
@@ -193,9 +195,11 @@ void basic_session<Stream>::on_body(error_code ec) {
   parser_.reset();
   request_keep_alive_ = req->msg.keep_alive();
   request_version_ = req->msg.version();
-  auto executor = stream_.get_executor();
-  responder answer([s = self(), executor](response res) {
-    net::post(executor, [s, res = std::move(res)]() mutable { s->write(std::move(res)); });
+  // The stream's executor (the connection's strand) never changes after
+  // construction, so any thread may copy it.
+  responder answer([s = self()](response res) {
+    net::post(s->stream_.get_executor(),
+              [s, res = std::move(res)]() mutable { s->write(std::move(res)); });
   });
   cfg_->handler(std::move(req), std::move(answer));
 }
@@ -236,15 +240,21 @@ void basic_session<Stream>::write(response res) {
   bool keep = request_keep_alive_ && !draining_ && res.keep_alive();
   res.keep_alive(keep);
   res.prepare_payload();
-  out_ = std::make_shared<response>(std::move(res));
+  out_ = std::move(res);
   lowest().expires_after(cfg_->read_timeout);
-  bhttp::async_write(stream_, *out_,
+  if (serialize_response_head(out_, head_)) {
+    std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(out_.body())};
+    net::async_write(stream_, bufs,
+                     [s = self(), keep](error_code ec, std::size_t) { s->on_write(ec, keep); });
+    return;
+  }
+  bhttp::async_write(stream_, out_,
                      [s = self(), keep](error_code ec, std::size_t) { s->on_write(ec, keep); });
 }
 
 template <class Stream>
 void basic_session<Stream>::on_write(error_code ec, bool keep_alive) {
-  out_.reset();
+  out_ = {};
   if (ec) {
     close_now();
     return;
@@ -296,7 +306,7 @@ void basic_session<Stream>::close_now() {
   lowest().socket().close(ec);
 }
 
-template class basic_session<beast::tcp_stream>;
+template class basic_session<session_stream>;
 template class basic_session<tls_stream>;
 
 }  // namespace simpul::http

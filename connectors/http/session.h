@@ -9,6 +9,8 @@
 #include <optional>
 
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -47,7 +49,7 @@ class session_base : public std::enable_shared_from_this<session_base> {
 /// executor, a strand made for this connection. No pipelining: one request is
 /// read, handed to the handler, answered, then the next is read.
 ///
-/// `Stream` is `beast::tcp_stream` or `ssl_stream<tcp_stream>`; TLS adds a
+/// `Stream` is `session_stream` or `ssl_stream<session_stream>`; TLS adds a
 /// handshake in `run` (under the header deadline; the verified client
 /// certificate's identity is kept for every request) and `async_shutdown`
 /// in `shutdown`, nothing else.
@@ -92,7 +94,8 @@ class basic_session : public session_base {
   std::string peer_identity_;  ///< TLS: verified client certificate's name
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::shared_ptr<response> out_;  ///< the response being written
+  response out_;  ///< the response being written (the write's handler keeps the session alive)
+  std::string head_;  ///< its start line and fields, serialised (capacity reused)
   phase phase_ = phase::idle;
   bool first_ = true;
   bool draining_ = false;
@@ -100,8 +103,15 @@ class basic_session : public session_base {
   unsigned request_version_ = 11;
 };
 
-using plain_session = basic_session<boost::beast::tcp_stream>;
-using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+/// A connection's executor: its own strand, as a concrete type. With
+/// `beast::tcp_stream` (type-erased `any_io_executor`) every executor copy
+/// and `prefer` inside Beast's and Asio's operations heap-allocates a wrapped
+/// strand: ~27 allocations per request.
+using session_executor = boost::asio::strand<boost::asio::io_context::executor_type>;
+using session_socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, session_executor>;
+using session_stream = boost::beast::basic_stream<boost::asio::ip::tcp, session_executor>;
+using plain_session = basic_session<session_stream>;
+using tls_stream = boost::beast::ssl_stream<session_stream>;
 using tls_session = basic_session<tls_stream>;
 
 }  // namespace simpul::http

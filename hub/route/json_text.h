@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -12,6 +13,11 @@ namespace simpul::hub {
 /// Parses a message body as JSON. On failure returns a 400 `json.malformed`
 /// failure that says what is wrong and where (line, column, byte offset).
 std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Document& doc);
+
+/// Checks that a message body is well-formed JSON without building a DOM
+/// (the ingest path validates every JSON body; a Document costs a 64 KiB
+/// pool allocation per message). Same verdict and failure as `parse_json_body`.
+std::optional<step_failure> check_json_body(const std::string& body);
 
 /// True for content types that carry JSON (application/json, */*+json).
 bool is_json_content_type(std::string_view content_type);

@@ -3,6 +3,7 @@
 #include <bit>
 #include <mutex>
 #include <optional>
+#include <span>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -124,8 +125,7 @@ void route::submit(message_ptr msg, connectors::ingest_handler done) {
 std::expected<std::vector<message_ptr>, step_failure> route::run_steps(
     const message_ptr& msg) const {
   if (is_json_content_type(msg->content_type)) {
-    rapidjson::Document doc;
-    if (auto err = parse_json_body(msg->body, doc)) return std::unexpected(*err);
+    if (auto err = check_json_body(msg->body)) return std::unexpected(*err);
   }
   if (parts_.when) {
     auto keep = parts_.when->test(*msg);
@@ -252,18 +252,62 @@ bool route::deduplicate(const message_ptr& msg, connectors::ingest_handler& done
   return false;
 }
 
+namespace {
+
+ingest_result accepted_result(const message& msg) {
+  ingest_result ok;
+  ok.state = status::accepted;
+  ok.http_status = 202;
+  ok.message_id = msg.id;
+  return ok;
+}
+
+}  // namespace
+
+void route::store_failed(const message_ptr& original, const error& e,
+                         connectors::ingest_handler& done) {
+  metrics_.rejected.Add({{"route", name_}, {"reason", e.code}}).Increment();
+  audit(security::audit_event::rejected, original, nullptr, e.code);
+  bool full = e.code == "spool.full";
+  done(unavailable(full ? "route '" + name_ + "' is full; retry later"
+                        : "could not store the message: " + e.message,
+                   std::chrono::seconds(full ? 1 : 5)));
+}
+
+void route::stored(const message_ptr& original, std::span<const message_ptr> parts,
+                   connectors::ingest_handler& done) {
+  accepted_.Increment();
+  for (const auto& part : parts) audit(security::audit_event::accepted, original, part, "ok");
+  if (log().enabled(monitoring::level::debug)) {
+    log().debug("accepted (" + std::to_string(parts.size()) + " part(s))",
+                {name_, original->id, original->trace_id});
+  }
+  done(accepted_result(*original));
+}
+
 void route::accept(message_ptr msg, connectors::ingest_handler done) {
   if (parts_.dedup && deduplicate(msg, done)) return;
   auto routed = route_message(msg);
   if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
-  ingest_result ok;
-  ok.state = status::accepted;
-  ok.http_status = 202;
-  ok.message_id = msg->id;
   if (routed->routed.empty()) {
     filtered_.Increment();
     audit(security::audit_event::accepted, msg, nullptr, "filtered");
-    return done(std::move(ok));
+    return done(accepted_result(*msg));
+  }
+  auto original = original_of(msg, *routed);
+  if (routed->routed.size() == 1) {
+    // The common case, one part: no shared bookkeeping, one callback.
+    auto [part, mask] = std::move(routed->routed.front());
+    spool::route_spool::append_callback cb = [self = shared_from_this(), done = std::move(done),
+                                              msg, part](result<void> stored) mutable {
+      if (!stored) return self->store_failed(msg, stored.error(), done);
+      self->stored(msg, std::span<const message_ptr>(&part, 1), done);
+    };
+    // On an immediate error the spool did not take `cb`: answer through it here.
+    if (auto r = parts_.spool->append(part, mask, std::move(cb), std::move(original)); !r) {
+      cb(std::unexpected(r.error()));
+    }
+    return;
   }
   // The sender is acknowledged only when every part is durable in the
   // spool; a failed part makes the sender retry (duplicates then carry the
@@ -273,7 +317,6 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
     std::atomic<bool> failed{false};
     std::mutex mu;
     error first_error;
-    ingest_result ok;
     connectors::ingest_handler done;
     message_ptr original;
     std::vector<message_ptr> parts;
@@ -282,7 +325,6 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
   p->original = msg;
   for (const auto& [m, mask] : routed->routed) p->parts.push_back(m);
   p->left = routed->routed.size();
-  p->ok = std::move(ok);
   p->done = std::move(done);
   auto self = shared_from_this();
   auto finish_one = [p, self](result<void> stored) {
@@ -291,26 +333,9 @@ void route::accept(message_ptr msg, connectors::ingest_handler done) {
       if (!p->failed.exchange(true)) p->first_error = stored.error();
     }
     if (p->left.fetch_sub(1) != 1) return;
-    if (p->failed) {
-      const auto& e = p->first_error;
-      self->metrics_.rejected.Add({{"route", self->name_}, {"reason", e.code}}).Increment();
-      self->audit(security::audit_event::rejected, p->original, nullptr, e.code);
-      bool full = e.code == "spool.full";
-      return p->done(unavailable(full ? "route '" + self->name_ + "' is full; retry later"
-                                      : "could not store the message: " + e.message,
-                                 std::chrono::seconds(full ? 1 : 5)));
-    }
-    self->accepted_.Increment();
-    for (const auto& part : p->parts) {
-      self->audit(security::audit_event::accepted, p->original, part, "ok");
-    }
-    if (log().enabled(monitoring::level::debug)) {
-      log().debug("accepted (" + std::to_string(p->parts.size()) + " part(s))",
-                  {self->name_, p->original->id, p->original->trace_id});
-    }
-    p->done(std::move(p->ok));
+    if (p->failed) return self->store_failed(p->original, p->first_error, p->done);
+    self->stored(p->original, p->parts, p->done);
   };
-  auto original = original_of(msg, *routed);
   for (auto& [m, mask] : routed->routed) {
     // An immediate error means the callback will never run: count it here.
     if (auto r = parts_.spool->append(m, mask, finish_one, original); !r) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,11 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
   void accept(message_ptr msg, connectors::ingest_handler done);
+  /// The end of `accept` once the spool answered: every part durable, or not.
+  void stored(const message_ptr& original, std::span<const message_ptr> parts,
+              connectors::ingest_handler& done);
+  void store_failed(const message_ptr& original, const error& e,
+                    connectors::ingest_handler& done);
   /// Answers duplicates itself (true); else may wrap `done` to confirm the key.
   bool deduplicate(const message_ptr& msg, connectors::ingest_handler& done);
   void request_reply(message_ptr msg, connectors::ingest_handler done);

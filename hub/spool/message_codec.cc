@@ -29,9 +29,23 @@ bool get_pairs(byte_reader& r, std::vector<std::pair<std::string, std::string>>&
   return true;
 }
 
+std::size_t pairs_size(const std::vector<std::pair<std::string, std::string>>& v) {
+  std::size_t n = 4;
+  for (const auto& [k, val] : v) n += 8 + k.size() + val.size();
+  return n;
+}
+
 }  // namespace
 
+std::size_t encoded_size(const message& m) {
+  // version, 7 length-prefixed strings, received_at, attempt, two pair lists
+  return 1 + 7 * 4 + m.id.size() + m.key.size() + m.body.size() + m.content_type.size() +
+         m.source.size() + m.route.size() + m.trace_id.size() + 8 + 4 +
+         pairs_size(m.headers.entries()) + pairs_size(m.attributes);
+}
+
 void encode_message(std::string& out, const message& m) {
+  out.reserve(out.size() + encoded_size(m));
   byte_writer w(out);
   w.u8(codec_version);
   w.str(m.id);

@@ -129,34 +129,27 @@ void route_spool::make_ready(std::uint64_t seq, entry& e) {
   }
 }
 
-result<void> route_spool::append(message_ptr msg, target_mask targets, append_callback cb,
-                                 message_ptr original) {
-  std::vector<message_ptr> v;
-  v.push_back(std::move(msg));
-  return append(std::move(v), targets, std::move(cb), std::move(original));
+result<void> route_spool::encode(message_ptr m, target_mask targets, std::int64_t now,
+                                 const message_ptr& original, queued_batch& batch,
+                                 std::uint64_t& bytes) const {
+  queued_append q{0, now, {}, 0, std::move(m)};
+  const bool same = original == q.msg;
+  q.payload.reserve(16 + encoded_size(*q.msg) + (original && !same ? 1 + encoded_size(*original) : 1));
+  byte_writer w(q.payload);
+  w.u64(targets);
+  w.i64(now);
+  encode_message(q.payload, *q.msg);
+  if (original) records::add_origin(q.payload, *original, same);
+  if (q.payload.size() > max_frame_payload || q.payload.size() > opts_.max_bytes) {
+    return make_error("spool.too_large", "message is larger than the spool accepts");
+  }
+  q.crc = crc32c(q.payload);
+  bytes += q.payload.size();
+  batch.items.push_back(std::move(q));
+  return {};
 }
 
-result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targets,
-                                 append_callback cb, message_ptr original) {
-  if (targets == 0) return make_error("spool.no_target", "message is pending for no target");
-  auto now = to_ms(sys_clock::now());
-  queued_batch batch{{}, targets, std::move(cb)};
-  batch.items.reserve(msgs.size());
-  std::uint64_t bytes = 0;
-  for (auto& m : msgs) {
-    queued_append q{0, now, {}, 0, std::move(m)};
-    byte_writer w(q.payload);
-    w.u64(targets);
-    w.i64(now);
-    encode_message(q.payload, *q.msg);
-    if (original) records::add_origin(q.payload, *original, original == q.msg);
-    if (q.payload.size() > max_frame_payload || q.payload.size() > opts_.max_bytes) {
-      return make_error("spool.too_large", "message is larger than the spool accepts");
-    }
-    q.crc = crc32c(q.payload);
-    bytes += q.payload.size();
-    batch.items.push_back(std::move(q));
-  }
+result<void> route_spool::enqueue(queued_batch& batch, std::uint64_t bytes, append_callback& cb) {
   bool was_idle = false;
   {
     std::lock_guard lk(mu_);
@@ -171,11 +164,36 @@ result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targ
     reserved_messages_ += batch.items.size();
     reserved_bytes_ += bytes;
     for (auto& q : batch.items) q.seq = next_seq_++;
+    batch.cb = std::move(cb);
     was_idle = batches_.empty();
     batches_.push_back(std::move(batch));
   }
   if (was_idle) wake_.notify_one();
   return {};
+}
+
+result<void> route_spool::append(message_ptr msg, target_mask targets, append_callback&& cb,
+                                 message_ptr original) {
+  if (targets == 0) return make_error("spool.no_target", "message is pending for no target");
+  queued_batch batch{{}, targets, {}};
+  batch.items.reserve(1);
+  std::uint64_t bytes = 0;
+  auto now = to_ms(sys_clock::now());
+  if (auto r = encode(std::move(msg), targets, now, original, batch, bytes); !r) return r;
+  return enqueue(batch, bytes, cb);
+}
+
+result<void> route_spool::append(std::vector<message_ptr> msgs, target_mask targets,
+                                 append_callback cb, message_ptr original) {
+  if (targets == 0) return make_error("spool.no_target", "message is pending for no target");
+  auto now = to_ms(sys_clock::now());
+  queued_batch batch{{}, targets, {}};
+  batch.items.reserve(msgs.size());
+  std::uint64_t bytes = 0;
+  for (auto& m : msgs) {
+    if (auto r = encode(std::move(m), targets, now, original, batch, bytes); !r) return r;
+  }
+  return enqueue(batch, bytes, cb);
 }
 
 result<void> route_spool::append_sync(std::vector<message_ptr> msgs, target_mask targets) {
@@ -269,6 +287,13 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
                               std::vector<queued_retry>& retries, bool sync_now) {
   std::string buf;
   std::vector<std::uint32_t> sizes;
+  std::size_t total = 0, records = 0;
+  for (const auto& b : batches) {
+    for (const auto& q : b.items) total += frame_size(q.payload.size());
+    records += b.items.size();
+  }
+  buf.reserve(total + frame_size(acks.size() * 12 + 4) + retries.size() * frame_size(32));
+  sizes.reserve(records + acks.size() / acks_per_record + 1 + retries.size());
   for (const auto& b : batches) {
     for (const auto& q : b.items) {
       append_frame(buf, record_type::append, q.seq, q.payload, q.crc);

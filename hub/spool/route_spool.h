@@ -109,7 +109,9 @@ class route_spool {
   /// replayed through a corrected mapping (`original()`).
   result<void> append(std::vector<message_ptr> msgs, target_mask targets, append_callback cb,
                       message_ptr original = {});
-  result<void> append(message_ptr msg, target_mask targets, append_callback cb,
+  /// One message. `cb` is taken (moved from) only when the append is
+  /// queued: after an immediate error the caller still holds it.
+  result<void> append(message_ptr msg, target_mask targets, append_callback&& cb,
                       message_ptr original = {});
   /// Blocks until durable. Never call it from the writer thread (a callback).
   result<void> append_sync(std::vector<message_ptr> msgs, target_mask targets);
@@ -191,6 +193,13 @@ class route_spool {
   };
 
   explicit route_spool(spool_options opts);
+  /// Encodes one message (and the original's trailer, when given) into
+  /// `batch` (checksummed, off the lock).
+  result<void> encode(message_ptr m, target_mask targets, std::int64_t now,
+                      const message_ptr& original, queued_batch& batch,
+                      std::uint64_t& bytes) const;
+  /// Reserves room and queues `batch` for the writer; moves `cb` into it on success.
+  result<void> enqueue(queued_batch& batch, std::uint64_t bytes, append_callback& cb);
   void recover(const segment_log::recovered& r);
   void writer_loop();
   bool write_batch(std::vector<queued_batch>& batches,
