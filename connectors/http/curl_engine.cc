@@ -246,15 +246,43 @@ void curl_engine::on_ready(const std::shared_ptr<watched_socket>& s, int flags) 
 
 void curl_engine::on_timer_set(long timeout_ms) {
   if (timeout_ms < 0) {
-    timer_.cancel();
+    // No timer wanted. An armed Asio timer may stay: when it fires it sees
+    // curl_due_ == max and does nothing.
+    curl_due_ = steady::time_point::max();
     return;
   }
-  // Even a 0 timeout goes through the timer: curl forbids calling
-  // socket_action from inside its own callback.
-  timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  auto now = steady::now();
+  curl_due_ = now + std::chrono::milliseconds(timeout_ms);
+  if (timeout_ms == 0) {
+    // curl forbids calling socket_action from inside its own callback: post
+    // (once, however often curl asks before the post runs).
+    if (kick_posted_) return;
+    kick_posted_ = true;
+    net::post(strand_, [self = shared_from_this()] {
+      self->kick_posted_ = false;
+      if (self->curl_due_ <= steady::now()) self->on_timeout();
+    });
+    return;
+  }
+  if (curl_due_ < timer_due_) arm_timer(curl_due_);
+}
+
+void curl_engine::arm_timer(steady::time_point due) {
+  timer_due_ = due;
+  timer_.expires_at(due);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_timeout();
+    if (!ec) self->on_timer_fired();
   });
+}
+
+void curl_engine::on_timer_fired() {
+  timer_due_ = steady::time_point::max();
+  if (stopped_ || curl_due_ == steady::time_point::max()) return;
+  if (curl_due_ <= steady::now()) {
+    on_timeout();
+  } else {
+    arm_timer(curl_due_);  // curl moved its time later since we armed
+  }
 }
 
 void curl_engine::on_timeout() {
@@ -262,6 +290,10 @@ void curl_engine::on_timeout() {
   int running = 0;
   curl_multi_socket_action(static_cast<CURLM*>(multi_), CURL_SOCKET_TIMEOUT, 0, &running);
   collect_done();
+  // curl only calls the timer function when its next expiry changed; ask for
+  // it, so a fire a hair before curl's own time never leaves us without one.
+  long next = -1;
+  if (curl_multi_timeout(static_cast<CURLM*>(multi_), &next) == CURLM_OK) on_timer_set(next);
 }
 
 void curl_engine::collect_done() {
