@@ -108,6 +108,7 @@ curl_engine::~curl_engine() {
   curl_multi_setopt(static_cast<CURLM*>(multi_), CURLMOPT_TIMERFUNCTION, nullptr);
   cancel_all();
   curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  for (void* e : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(e));
   for (auto& [fd, s] : sockets_) {
     boost::system::error_code ec;
     s->desc.cancel(ec);
@@ -119,7 +120,15 @@ void curl_engine::perform(curl_request req, curl_handler done) {
   auto t = std::make_unique<transfer>();
   t->req = std::move(req);
   t->done = std::move(done);
-  CURL* e = curl_easy_init();
+  CURL* e = nullptr;
+  {
+    std::lock_guard lk(idle_mu_);
+    if (!idle_handles_.empty()) {
+      e = static_cast<CURL*>(idle_handles_.back());
+      idle_handles_.pop_back();
+    }
+  }
+  if (!e) e = curl_easy_init();
   t->easy = e;
   const auto& r = t->req;
   curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
@@ -326,6 +335,15 @@ void curl_engine::finish(std::unique_ptr<transfer> t, int code) {
   }
   auto done = std::move(t->done);
   auto response = std::move(t->res);
+  if (!stopped_ && t->easy) {
+    // Keep the handle for the next transfer (every option is set again).
+    curl_easy_reset(t->easy);
+    std::lock_guard lk(idle_mu_);
+    if (idle_handles_.size() < max_idle_handles) {
+      idle_handles_.push_back(t->easy);
+      t->easy = nullptr;
+    }
+  }
   t.reset();  // release the easy handle before the callback may start another
   --in_flight_;
   if (done) done(std::move(response));

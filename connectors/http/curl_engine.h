@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,11 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
   steady::time_point curl_due_ = steady::time_point::max();
   steady::time_point timer_due_ = steady::time_point::max();
   bool kick_posted_ = false;
+  // Finished easy handles, reset and kept for the next `perform` (saves
+  // curl's per-handle allocations: the handle and its transfer buffers).
+  static constexpr std::size_t max_idle_handles = 256;
+  std::mutex idle_mu_;
+  std::vector<void*> idle_handles_;  // CURL*
   std::atomic<std::size_t> in_flight_{0};
 };
 
