@@ -108,6 +108,7 @@ curl_engine::~curl_engine() {
   curl_multi_setopt(static_cast<CURLM*>(multi_), CURLMOPT_TIMERFUNCTION, nullptr);
   cancel_all();
   curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  for (void* e : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(e));
   for (auto& [fd, s] : sockets_) {
     boost::system::error_code ec;
     s->desc.cancel(ec);
@@ -119,7 +120,15 @@ void curl_engine::perform(curl_request req, curl_handler done) {
   auto t = std::make_unique<transfer>();
   t->req = std::move(req);
   t->done = std::move(done);
-  CURL* e = curl_easy_init();
+  CURL* e = nullptr;
+  {
+    std::lock_guard lk(idle_mu_);
+    if (!idle_handles_.empty()) {
+      e = static_cast<CURL*>(idle_handles_.back());
+      idle_handles_.pop_back();
+    }
+  }
+  if (!e) e = curl_easy_init();
   t->easy = e;
   const auto& r = t->req;
   curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
@@ -246,15 +255,43 @@ void curl_engine::on_ready(const std::shared_ptr<watched_socket>& s, int flags) 
 
 void curl_engine::on_timer_set(long timeout_ms) {
   if (timeout_ms < 0) {
-    timer_.cancel();
+    // No timer wanted. An armed Asio timer may stay: when it fires it sees
+    // curl_due_ == max and does nothing.
+    curl_due_ = steady::time_point::max();
     return;
   }
-  // Even a 0 timeout goes through the timer: curl forbids calling
-  // socket_action from inside its own callback.
-  timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  auto now = steady::now();
+  curl_due_ = now + std::chrono::milliseconds(timeout_ms);
+  if (timeout_ms == 0) {
+    // curl forbids calling socket_action from inside its own callback: post
+    // (once, however often curl asks before the post runs).
+    if (kick_posted_) return;
+    kick_posted_ = true;
+    net::post(strand_, [self = shared_from_this()] {
+      self->kick_posted_ = false;
+      if (self->curl_due_ <= steady::now()) self->on_timeout();
+    });
+    return;
+  }
+  if (curl_due_ < timer_due_) arm_timer(curl_due_);
+}
+
+void curl_engine::arm_timer(steady::time_point due) {
+  timer_due_ = due;
+  timer_.expires_at(due);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_timeout();
+    if (!ec) self->on_timer_fired();
   });
+}
+
+void curl_engine::on_timer_fired() {
+  timer_due_ = steady::time_point::max();
+  if (stopped_ || curl_due_ == steady::time_point::max()) return;
+  if (curl_due_ <= steady::now()) {
+    on_timeout();
+  } else {
+    arm_timer(curl_due_);  // curl moved its time later since we armed
+  }
 }
 
 void curl_engine::on_timeout() {
@@ -262,6 +299,10 @@ void curl_engine::on_timeout() {
   int running = 0;
   curl_multi_socket_action(static_cast<CURLM*>(multi_), CURL_SOCKET_TIMEOUT, 0, &running);
   collect_done();
+  // curl only calls the timer function when its next expiry changed; ask for
+  // it, so a fire a hair before curl's own time never leaves us without one.
+  long next = -1;
+  if (curl_multi_timeout(static_cast<CURLM*>(multi_), &next) == CURLM_OK) on_timer_set(next);
 }
 
 void curl_engine::collect_done() {
@@ -294,6 +335,15 @@ void curl_engine::finish(std::unique_ptr<transfer> t, int code) {
   }
   auto done = std::move(t->done);
   auto response = std::move(t->res);
+  if (!stopped_ && t->easy) {
+    // Keep the handle for the next transfer (every option is set again).
+    curl_easy_reset(t->easy);
+    std::lock_guard lk(idle_mu_);
+    if (idle_handles_.size() < max_idle_handles) {
+      idle_handles_.push_back(t->easy);
+      t->easy = nullptr;
+    }
+  }
   t.reset();  // release the easy handle before the callback may start another
   --in_flight_;
   if (done) done(std::move(response));

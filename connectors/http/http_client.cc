@@ -1,5 +1,7 @@
 #include "connectors/http/http_client.h"
 
+#include <cstdlib>
+
 #include <curl/curl.h>
 
 #include "connectors/http/http_util.h"
@@ -19,14 +21,32 @@ void add_tls(const http_client_settings& s, http::curl_request& req) {
   req.key_password = s.tls_key_password;
 }
 
-/// Signs (when configured) at the moment of sending, then performs.
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0';
+}
+
+/// Whether libcurl would send plain http:// through a proxy from the
+/// environment (it reads http_proxy and all_proxy; never HTTP_PROXY).
+bool proxy_from_environment() {
+  return env_set("http_proxy") || env_set("all_proxy") || env_set("ALL_PROXY");
+}
+
+/// Signs (when configured) at the moment of sending, then performs: on the
+/// native pool when there is one and the URL is plain http, else on libcurl.
 void perform_signed(const settings_ptr& s, const std::shared_ptr<http::curl_engine>& engine,
-                    http::curl_request req, http::curl_handler done) {
+                    http::curl_request req, http::curl_handler done,
+                    const std::shared_ptr<http::plain_http_pool>& pool = nullptr) {
   if (s->signer) {
     auto target = http_client::request_target(req.url);
     for (auto& [k, v] : s->signer->sign(req.method, target, req.body,
                                         std::chrono::system_clock::now())) {
       req.headers.push_back(k + ": " + v);
+    }
+  }
+  if (pool) {
+    if (auto url = http::parse_plain_url(req.url); url && pool->serves(*url)) {
+      return pool->perform(std::move(req), std::move(*url), std::move(done));
     }
   }
   engine->perform(std::move(req), std::move(done));
@@ -80,6 +100,17 @@ http_client::http_client(std::shared_ptr<const http_client_settings> settings, c
     oauth2_ = std::make_shared<http::oauth2_token_source>(settings_->oauth2, std::move(tls),
                                                           engine_);
   }
+  const char* force = std::getenv("SIMPUL_HTTP_CLIENT");
+  bool curl_forced = force != nullptr && std::string_view(force) == "curl";
+  if (!oauth2_ && !curl_forced && !proxy_from_environment()) {
+    if (auto url = http::parse_plain_url(settings_->url)) {
+      pool_ = http::plain_http_pool::create(
+          ctx.io, {.host = url->host,
+                   .port = url->port,
+                   .max_connections = static_cast<std::size_t>(settings_->max_connections),
+                   .connect_timeout = settings_->connect_timeout});
+    }
+  }
 }
 
 std::string http_client::request_target(std::string_view url) {
@@ -93,7 +124,10 @@ std::string http_client::request_target(std::string_view url) {
   return std::string(target);
 }
 
-http_client::~http_client() { engine_->shutdown(); }
+http_client::~http_client() {
+  engine_->shutdown();
+  if (pool_) pool_->shutdown();
+}
 
 result<void> http_client::start() {
   started_ = true;
@@ -103,6 +137,7 @@ result<void> http_client::start() {
 void http_client::stop() {
   stopped_ = true;
   engine_->shutdown();
+  if (pool_) pool_->shutdown();
 }
 
 bool http_client::ready() const { return started_ && !stopped_; }
@@ -145,9 +180,10 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
   if (oauth2_) {
     return send_with_token(settings_, engine_, oauth2_, std::move(req), std::move(done), false);
   }
-  perform_signed(settings_, engine_, std::move(req), [done = std::move(done)](http::curl_response res) {
-    done(classify(std::move(res)));
-  });
+  perform_signed(
+      settings_, engine_, std::move(req),
+      [done = std::move(done)](http::curl_response res) { done(classify(std::move(res))); },
+      pool_);
 }
 
 delivery_result http_client::classify(http::curl_response res) {
