@@ -39,6 +39,12 @@ data_format::kind format_of_extension(std::string_view path, data_format::kind f
   return fallback;
 }
 
+data_format::kind format_of_content_type(std::string_view content_type, data_format::kind fallback) {
+  if (content_type.find("xml") != std::string_view::npos) return data_format::kind::xml;
+  if (content_type.find("csv") != std::string_view::npos) return data_format::kind::csv;
+  return fallback;
+}
+
 formats::format_result<jsonata::value> decode(std::string_view body, const data_format& format) {
   switch (format.type) {
     case data_format::kind::text: return jsonata::value::string(body);

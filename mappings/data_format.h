@@ -28,6 +28,10 @@ std::expected<data_format::kind, std::string> parse_format_kind(std::string_view
 /// ".json" -> json, ".txt" -> text); `fallback` for anything else.
 data_format::kind format_of_extension(std::string_view path, data_format::kind fallback);
 
+/// The format a Content-Type names: one containing "xml" -> xml, "csv" ->
+/// csv; `fallback` for anything else (JSON and text are the caller's call).
+data_format::kind format_of_content_type(std::string_view content_type, data_format::kind fallback);
+
 /// MIME type written for a format ("application/json", "application/xml",
 /// "text/csv", "text/plain").
 std::string_view content_type_of(data_format::kind k);

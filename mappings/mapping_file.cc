@@ -10,10 +10,6 @@ mapping_error from_jsonata(const jsonata::jsonata_error& e, const std::string& f
   return mapping_error{e.code, e.message, file, 0, 0};
 }
 
-bool contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
 }  // namespace
 
 std::string to_string(const mapping_error& e) {
@@ -57,8 +53,7 @@ std::expected<mapping_file::output, mapping_error> mapping_file::apply(
     std::string_view body, std::string_view content_type, const jsonata::bindings& vars) const {
   data_format in = input_;
   if (!input_explicit_) {
-    if (contains(content_type, "xml")) in.type = data_format::kind::xml;
-    if (contains(content_type, "csv")) in.type = data_format::kind::csv;
+    in.type = format_of_content_type(content_type, in.type);
   }
   auto input = decode(body, in);
   if (!input) {

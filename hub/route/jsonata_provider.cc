@@ -42,13 +42,8 @@ jsonata::bindings message_bindings(const message& msg) {
 // The data format of an XML or CSV content type (nullopt for anything else).
 std::optional<mappings::data_format> structured_format(std::string_view content_type) {
   mappings::data_format f;
-  if (content_type.find("xml") != std::string_view::npos) {
-    f.type = mappings::data_format::kind::xml;
-  } else if (content_type.find("csv") != std::string_view::npos) {
-    f.type = mappings::data_format::kind::csv;
-  } else {
-    return std::nullopt;
-  }
+  f.type = mappings::format_of_content_type(content_type, mappings::data_format::kind::text);
+  if (f.type == mappings::data_format::kind::text) return std::nullopt;
   return f;
 }
 
