@@ -122,10 +122,17 @@ value evaluator::eval_binary(const node* n, const value& input, const frame_ptr&
       return value::string(s);
     }
     case binary_op::in: {
+      // membership compares objects and arrays by identity (the same value,
+      // not an equal copy), other values by value
+      auto same = [](const value& a, const value& b) {
+        if (a.is_object() || a.is_array() || b.is_object() || b.is_array())
+          return a.identity() != nullptr && a.identity() == b.identity();
+        return deep_equal(a, b);
+      };
       if (l.is_undefined() || r.is_undefined()) return value::boolean(false);
-      if (!r.is_array()) return value::boolean(deep_equal(l, r));
+      if (!r.is_array()) return value::boolean(same(l, r));
       for (const auto& x : r.arr().items)
-        if (deep_equal(l, x)) return value::boolean(true);
+        if (same(l, x)) return value::boolean(true);
       return value::boolean(false);
     }
     case binary_op::range:
@@ -309,30 +316,33 @@ value evaluator::apply_transform(const function_rep& fn, const value& arg) {
   if (matches.is_undefined()) return result;
   value list = as_array(matches);
   for (const auto& m : list.arr().items) {
-    // objects outside the copy (e.g. reached through $$) are shared: never modified
-    if (!m.is_object() || !owned.count(m.identity())) continue;
+    // Both clauses are evaluated and type-checked for every match, as the
+    // reference does; only objects inside the copy are changed (objects
+    // reached through $$ or non-object matches are left alone).
+    const bool change = m.is_object() && owned.count(m.identity()) != 0;
     value update = eval(def->rhs.get(), m, fn.env);
     if (!update.is_undefined()) {
       if (!update.is_object()) raise("T2011", def->rhs->pos, "", json_text(update));
-      for (const auto& [k, v] : update.obj().entries) m.set(k, v);
+      if (change)
+        for (const auto& [k, v] : update.obj().entries) m.set(k, v);
     }
-    if (def->third) {
-      value del = eval(def->third.get(), m, fn.env);
-      if (del.is_undefined()) continue;
-      value keys = as_array(del);
-      for (const auto& k : keys.arr().items)
-        if (!k.is_string()) raise("T2012", def->third->pos, "", json_text(del));
-      auto& entries = m.obj_mut().entries;
-      for (const auto& k : keys.arr().items) {
-        for (auto it = entries.begin(); it != entries.end(); ++it) {
-          if (it->first.as_string() == k.as_string()) {
-            entries.erase(it);
-            break;
-          }
+    if (!def->third) continue;
+    value del = eval(def->third.get(), m, fn.env);
+    if (del.is_undefined()) continue;
+    value keys = as_array(del);
+    for (const auto& k : keys.arr().items)
+      if (!k.is_string()) raise("T2012", def->third->pos, "", json_text(del));
+    if (!change) continue;
+    auto& entries = m.obj_mut().entries;
+    for (const auto& k : keys.arr().items) {
+      for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->first.as_string() == k.as_string()) {
+          entries.erase(it);
+          break;
         }
       }
-      m.obj_mut().reindex();
     }
+    m.obj_mut().reindex();
   }
   return result;
 }

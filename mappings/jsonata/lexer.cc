@@ -102,12 +102,9 @@ token lexer::next(bool regex_allowed) {
   bool is_var = c == '$';
   std::size_t start = is_var ? pos_ + 1 : pos_;
   std::size_t i = start;
-  while (i < src_.size() && !is_delimiter(src_[i])) {
-    if (is_var && i > start && src_[i] == '$') break;
-    ++i;
-  }
-  // `$$` is the root variable.
-  if (is_var && i == start && i < src_.size() && src_[i] == '$') ++i;
+  // `$` is an ordinary name character after the first: `$$` is the variable
+  // named "$" (the root), `$a$` the variable "a$".
+  while (i < src_.size() && !is_delimiter(src_[i])) ++i;
   std::string word(src_.substr(start, i - start));
   pos_ = i;
   if (is_var) return make(token_kind::variable, std::move(word));

@@ -24,7 +24,7 @@ int binding_power(const token& t) {
     return 40;
   if (s == "and") return 30;
   if (s == "or") return 25;
-  if (s == "?" || s == "..") return 20;
+  if (s == "?") return 20;
   if (s == ":=") return 10;
   return 0;
 }
@@ -72,6 +72,13 @@ class parser {
     if (cur_.kind == token_kind::end) raise("S0203", cur_.pos, "", s);
     if (!is_op(s)) raise("S0202", cur_.pos, token_text(cur_), s);
     advance();
+  }
+
+  // An operand inside brackets: at the end of the text the closer is what is
+  // missing (`[1,` wants "]"), where after an operator it is the operand (S0207).
+  node_ptr operand(const char* closer) {
+    if (cur_.kind == token_kind::end) raise("S0203", cur_.pos, "", closer);
+    return expression(0);
   }
 
   node_ptr expression(int rbp) {
@@ -160,7 +167,7 @@ class parser {
     if (s == "(") {
       auto n = make_node(node_type::block, t.pos);
       while (!is_op(")")) {
-        n->items.push_back(expression(0));
+        n->items.push_back(operand(")"));
         if (!is_op(";")) break;
         advance();
       }
@@ -170,14 +177,15 @@ class parser {
     if (s == "[") {
       auto n = make_node(node_type::array_ctor, t.pos);
       while (!is_op("]")) {
-        node_ptr item = expression(0);
+        node_ptr item = operand("]");
+        // `..` is a range only directly inside an array constructor
         if (is_op("..")) {
           token r = advance();
           auto range = make_node(node_type::binary, r.pos);
           range->op = binary_op::range;
           range->str = "..";
           range->lhs = std::move(item);
-          range->rhs = expression(0);
+          range->rhs = operand("]");
           item = std::move(range);
         }
         n->items.push_back(std::move(item));
@@ -206,9 +214,9 @@ class parser {
   node_ptr object_body(std::int64_t pos) {
     auto n = make_node(node_type::object_ctor, pos);
     while (!is_op("}")) {
-      node_ptr k = expression(0);
+      node_ptr k = operand(":");
       expect(":");
-      node_ptr v = expression(0);
+      node_ptr v = operand("}");
       n->pairs.emplace_back(std::move(k), std::move(v));
       if (!is_op(",")) break;
       advance();
@@ -221,6 +229,7 @@ class parser {
     auto n = make_node(node_type::lambda, pos);
     expect("(");
     while (!is_op(")")) {
+      if (cur_.kind == token_kind::end) raise("S0203", cur_.pos, "", ")");
       if (cur_.kind != token_kind::variable) raise("S0208", cur_.pos, token_text(cur_), token_text(cur_));
       auto p = make_node(node_type::variable, cur_.pos);
       p->str = cur_.text;
@@ -236,7 +245,7 @@ class parser {
       cur_ = lex_.next(true);
     }
     expect("{");
-    n->rhs = expression(0);
+    n->rhs = operand("}");
     expect("}");
     return n;
   }
@@ -257,7 +266,7 @@ class parser {
           n->type = node_type::partial;
           advance();
         } else {
-          n->items.push_back(expression(0));
+          n->items.push_back(operand(")"));
         }
         if (!is_op(",")) break;
         advance();
@@ -271,7 +280,7 @@ class parser {
         advance();
         return n;  // `[]`: rhs stays empty
       }
-      n->rhs = expression(0);
+      n->rhs = operand("]");
       expect("]");
       return n;
     }
@@ -306,7 +315,7 @@ class parser {
           term.descending = true;
           advance();
         }
-        term.expr = expression(0);
+        term.expr = operand(")");
         n->sort_terms.push_back(std::move(term));
         if (!is_op(",")) break;
         advance();

@@ -73,7 +73,8 @@ TEST(Api, LimitsStopRunawayEvaluation) {
 TEST(Api, CompileErrorsCarryPosition) {
   auto r = compile("Account.Order[");
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "S0207");
+  EXPECT_EQ(r.error().code, "S0203");  // expected "]" before the end
+  EXPECT_EQ(r.error().position, 14);
 }
 
 TEST(Api, RapidJsonDocumentsConvert) {

@@ -103,6 +103,24 @@ TEST(Evaluator, TransformsCopyAndModify) {
             R"({"Street":"Hursley Park","City":"Southampton"})");
   EXPECT_EQ(run("Address.City", address), "\"Winchester\"");
   EXPECT_EQ(run("$ ~> |Address|5|", address), "error:T2011");
+  // the clauses are type-checked for every match, objects or not
+  EXPECT_EQ(run("$ ~> |Address.City|5|", address), "error:T2011");
+  EXPECT_EQ(run("$ ~> |Address.City|{}, 5|", address), "error:T2012");
+  EXPECT_EQ(run("($ ~> |Address.City|{'x': 1}|).Address.City", address), "\"Winchester\"");
+}
+
+TEST(Evaluator, MembershipComparesObjectsByIdentity) {
+  EXPECT_EQ(run("($o := {'a': 1}; $o in [2, $o])"), "true");
+  EXPECT_EQ(run("{'a': 1} in [{'a': 1}]"), "false");
+  EXPECT_EQ(run("[1] in [[1]]"), "false");
+  EXPECT_EQ(run("'x' in ['y', 'x']"), "true");
+  EXPECT_EQ(run("Address in [Address]", address), "true");
+}
+
+TEST(Evaluator, DollarSignsAfterTheFirstArePartOfAVariableName) {
+  EXPECT_EQ(run("$$.Address.City", address), "\"Winchester\"");
+  EXPECT_EQ(run("$$$"), "undefined");
+  EXPECT_EQ(run("$a$", "", {{"a$", value::number(3)}}), "3");
 }
 
 TEST(Evaluator, RegexLiteralsMatch) {

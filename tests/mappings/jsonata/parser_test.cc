@@ -57,6 +57,36 @@ TEST(Parser, ReportsSyntaxErrorsWithCodeAndPosition) {
   EXPECT_EQ(syntax_error("a b").code, "S0201");
 }
 
+TEST(Parser, ReportsTheMissingCloserWhenTextEndsInsideBrackets) {
+  // after an operator the operand is missing (S0207); inside brackets the
+  // closer is (S0203, naming it)
+  EXPECT_EQ(syntax_error("-").code, "S0207");
+  EXPECT_EQ(syntax_error("a ~>").code, "S0207");
+  for (const char* text : {"(", "$f(", "$f(1,", "function(", "a^("}) {
+    auto e = syntax_error(text);
+    EXPECT_EQ(e.code, "S0203") << text;
+    EXPECT_EQ(e.value, ")") << text;
+  }
+  for (const char* text : {"[", "[1,", "a[", "[1.."}) {
+    auto e = syntax_error(text);
+    EXPECT_EQ(e.code, "S0203") << text;
+    EXPECT_EQ(e.value, "]") << text;
+  }
+  EXPECT_EQ(syntax_error("{").value, ":");
+  EXPECT_EQ(syntax_error("{'a':").value, "}");
+  EXPECT_EQ(syntax_error("function($x){").value, "}");
+}
+
+TEST(Parser, AcceptsTheRangeOperatorOnlyInsideArrayConstructors) {
+  EXPECT_TRUE(compile("[1..3]").has_value());
+  EXPECT_TRUE(compile("[0, 2..$x, 9]").has_value());
+  EXPECT_EQ(syntax_error("1..3").code, "S0201");
+  EXPECT_EQ(syntax_error("a..b").code, "S0201");
+  auto e = syntax_error("[(1..3)]");
+  EXPECT_EQ(e.code, "S0202");
+  EXPECT_EQ(e.token, "..");
+}
+
 TEST(Parser, RefusesNestingBeyondTheLimitInsteadOfOverflowingTheStack) {
   std::string deep = std::string(100000, '(') + "1" + std::string(100000, ')');
   EXPECT_EQ(syntax_error(deep).code, "S0201");
