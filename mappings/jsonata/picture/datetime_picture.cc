@@ -136,7 +136,9 @@ std::expected<std::vector<date_part>, picture_error> analyse_date_picture(std::s
       if (b != ' ' && b != '\t' && b != '\n' && b != '\r') body.push_back(b);
     }
     i = close;
-    if (body.empty()) continue;
+    if (body.empty())  // "[]" names no component
+      return std::unexpected(
+          picture_error{"D3132", "Unknown component specifier  in date/time picture string"});
     date_part part;
     part.is_marker = true;
     parts.push_back(std::move(part));

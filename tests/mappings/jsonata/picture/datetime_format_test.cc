@@ -80,6 +80,8 @@ TEST(FormatDatetime, Offsets) {
 TEST(FormatDatetime, PictureErrors) {
   EXPECT_EQ(fm(0, "[YN]"), "ERR D3133");
   EXPECT_EQ(fm(0, "[Q]"), "ERR D3132");
+  EXPECT_EQ(fm(0, "[]"), "ERR D3132");  // a marker must name a component
+  EXPECT_EQ(fm(0, "[ ]x["), "ERR D3132");
   EXPECT_EQ(fm(0, "[Y\u03b1]"), "ERR D3130");
 }
 
