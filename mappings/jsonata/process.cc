@@ -147,15 +147,9 @@ class processor {
     node_ptr lhs = process(std::move(n->lhs), seeking);
     std::vector<parent_slot> rhs_seeking;
     node_ptr rhs = process(std::move(n->rhs), rhs_seeking);
+    // A grouping in the middle of a path (`a{k: v}.b`) belongs to the whole
+    // path and is applied to its end result, as in the reference.
     node_ptr result = wrap_path(std::move(lhs));
-    if (result->group) {
-      // grouping in the middle of a path applies to that prefix: keep it as one step
-      auto p = std::make_unique<node>();
-      p->type = node_type::path;
-      p->pos = result->pos;
-      p->items.push_back(std::move(result));
-      result = std::move(p);
-    }
     int last_lhs = static_cast<int>(result->items.size()) - 1;
     if (rhs->type == node_type::path && !rhs->group) {
       if (rhs->keep_singleton_array) result->keep_singleton_array = true;
@@ -190,13 +184,13 @@ class processor {
     node_ptr lhs = process(std::move(n->lhs), seeking);
     node* step = lhs.get();
     bool is_path = lhs->type == node_type::path;
-    if (is_path && !lhs->group) step = lhs->items.back().get();
+    if (is_path) step = lhs->items.back().get();  // before any grouping of the path
     if (!n->rhs) {
       step->keep_array = true;
       if (is_path) lhs->keep_singleton_array = true;
       return lhs;
     }
-    if (step->group || (is_path && lhs->group)) raise("S0209", n->pos, "[");
+    if (step->group) raise("S0209", n->pos, "[");
     std::vector<parent_slot> inner;
     stage st;
     st.expr = process(std::move(n->rhs), inner);

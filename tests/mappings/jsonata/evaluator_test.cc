@@ -109,6 +109,19 @@ TEST(Evaluator, TransformsCopyAndModify) {
   EXPECT_EQ(run("($ ~> |Address.City|{'x': 1}|).Address.City", address), "\"Winchester\"");
 }
 
+TEST(Evaluator, GroupingInsideAPathAppliesToTheWholePath) {
+  const char* orders =
+      R"({"Order":[{"id":"o1","Product":[{"Name":"Hat","Price":3},{"Name":"Bag","Price":2}]},)"
+      R"({"id":"o2","Product":[{"Name":"Hat","Price":4}]}]})";
+  // `{...}` then `.Product`: the grouping sees the products, not the orders
+  EXPECT_EQ(run("Order{id: Product.Price}.Product", orders), "{}");
+  EXPECT_EQ(run("Order.Product{Name: $sum(Price)}", orders), R"({"Hat":7,"Bag":2})");
+  EXPECT_EQ(run("Order{Product.Name: Price}.Product", orders), "{}");
+  EXPECT_EQ(run("Order.Product{Name: Price}.Price", orders), "{}");
+  // a predicate after a grouping filters the path's last step
+  EXPECT_EQ(run("Order{id: $count(Product)}[0]", orders), R"({"o1":2})");
+}
+
 TEST(Evaluator, MembershipComparesObjectsByIdentity) {
   EXPECT_EQ(run("($o := {'a': 1}; $o in [2, $o])"), "true");
   EXPECT_EQ(run("{'a': 1} in [{'a': 1}]"), "false");

@@ -51,7 +51,8 @@ TEST(Parser, ReportsSyntaxErrorsWithCodeAndPosition) {
   EXPECT_EQ(syntax_error("a@b").code, "S0214");
   EXPECT_EQ(syntax_error("foo.\"bar\".3").code, "S0213");
   EXPECT_EQ(syntax_error("a{'x':1}{'y':2}").code, "S0210");
-  EXPECT_EQ(syntax_error("a{'x':1}[0]").code, "S0209");
+  EXPECT_EQ(syntax_error("(a){'x':1}[0]").code, "S0209");
+  EXPECT_EQ(syntax_error("a{'x':1}.b{'y':2}").code, "S0210");
   EXPECT_EQ(syntax_error("%").code, "S0217");
   EXPECT_EQ(syntax_error("1 ! 2").code, "S0204");
   EXPECT_EQ(syntax_error("a b").code, "S0201");
