@@ -54,14 +54,17 @@ result<void> listener::start() {
   acceptor_.open(ep.protocol(), ec);
   if (ec) return fail("cannot open socket for");
   acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  // close() gets its own error code: reusing `ec` turned "address in use"
+  // into "cannot bind ...: Success"
+  boost::system::error_code ignored;
   acceptor_.bind(ep, ec);
   if (ec) {
-    acceptor_.close(ec);
+    acceptor_.close(ignored);
     return fail("cannot bind");
   }
   acceptor_.listen(opts_.backlog, ec);
   if (ec) {
-    acceptor_.close(ec);
+    acceptor_.close(ignored);
     return fail("cannot listen on");
   }
   port_ = acceptor_.local_endpoint(ec).port();
