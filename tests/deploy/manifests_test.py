@@ -274,23 +274,38 @@ expect(rule["spec"] == {"groups": pn.rule_groups(src)},
 
 # --------------------------------------------- runtime packages vs the binary
 checked_libs = 0
+runtime_closure = None
 if binary and os.path.exists(binary) and shutil.which("ldd") and shutil.which("dpkg"):
     out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
     base = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}  # in debian:12-slim
-    for lib in re.findall(r"=>\s+(/\S+)", out):
-        owner = subprocess.run(["dpkg", "-S", os.path.realpath(lib)], capture_output=True, text=True)
-        if owner.returncode != 0:
-            owner = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
-        pkg = owner.stdout.split(":")[0].strip() if owner.returncode == 0 else None
+    libs = re.findall(r"=>\s+(/\S+)", out)
+
+    def owners(paths):
+        # one dpkg call for every path: "pkg[:arch]: /path" per line found
+        found = {}
+        res = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True)
+        for line in res.stdout.splitlines():
+            pkg, _, path = line.partition(": ")
+            found[path.strip()] = pkg.split(":")[0].strip()
+        return found
+
+    by_real = owners(sorted({os.path.realpath(lib) for lib in libs})) if libs else {}
+    missing = [lib for lib in libs if os.path.realpath(lib) not in by_real]
+    by_link = owners(missing) if missing else {}
+    for lib in libs:
+        pkg = by_real.get(os.path.realpath(lib)) or by_link.get(lib)
         checked_libs += 1
         if pkg is None:
             failures.append(f"Dockerfile: {lib} (linked by simpul) belongs to no Debian package")
         elif pkg not in base and pkg not in runtime_pkgs:
             # A package the listed ones depend on is fine: apt pulls it in.
-            deps = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
-                                   "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
-                                   *sorted(runtime_pkgs)], capture_output=True, text=True).stdout
-            if not re.search(rf"^\s*(Depends: )?{re.escape(pkg)}$", deps, re.M):
+            # (The closure is computed once: it takes seconds per call.)
+            if runtime_closure is None:
+                runtime_closure = subprocess.run(
+                    ["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+                     "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
+                     *sorted(runtime_pkgs)], capture_output=True, text=True).stdout
+            if not re.search(rf"^\s*(Depends: )?{re.escape(pkg)}$", runtime_closure, re.M):
                 failures.append(f"Dockerfile: simpul links {lib} from {pkg}, which the runtime stage does not install")
 else:
     print("note: simpul binary not given or ldd/dpkg missing: runtime libraries not checked against the binary")
