@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include "connectors/mqtt/nodelay.h"
@@ -35,6 +36,14 @@ probe probe::make(prometheus::Registry* registry, const std::string& connector) 
                        .Register(*registry);
   p.messages_in = &messages.Add({{"connector", connector}, {"direction", "in"}});
   p.messages_out = &messages.Add({{"connector", connector}, {"direction", "out"}});
+  auto& ack = prometheus::BuildHistogram()
+                  .Name("simpul_mqtt_ack_seconds")
+                  .Help("Input: time from receiving a PUBLISH to the hub's answer (stage=answered) and to its PUBACK/PUBREC (stage=puback)")
+                  .Register(*registry);
+  const prometheus::Histogram::BucketBoundaries buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                        0.01,   0.025,   0.05,   0.1,   0.25,   1};
+  p.answered = &ack.Add({{"connector", connector}, {"stage", "answered"}}, buckets);
+  p.acked = &ack.Add({{"connector", connector}, {"stage", "puback"}}, buckets);
   return p;
 }
 

@@ -18,6 +18,7 @@ namespace prometheus {
 class Registry;
 class Counter;
 class Gauge;
+class Histogram;
 }  // namespace prometheus
 
 namespace simpul::connectors::mqtt {
@@ -29,6 +30,10 @@ struct probe {
   prometheus::Counter* reconnects = nullptr;
   prometheus::Counter* messages_in = nullptr;
   prometheus::Counter* messages_out = nullptr;
+  /// Input: receipt of a PUBLISH → the hub's answer (spool durable) / → PUBACK
+  /// written (later when an earlier message is still unanswered).
+  prometheus::Histogram* answered = nullptr;
+  prometheus::Histogram* acked = nullptr;
   static probe make(prometheus::Registry* registry, const std::string& connector);
 };
 

@@ -3,6 +3,7 @@
 #include <utility>  // before Boost.Asio in C++23 mode
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -84,6 +85,7 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
     std::uint16_t packet_id = 0;
     int qos = 0;
     bool answered = false;
+    std::chrono::steady_clock::time_point received;  // for the ack-latency histograms
   };
 
   void connect();                                        // strand
