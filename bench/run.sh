@@ -339,7 +339,8 @@ mqtt_warm() {
 
 relay_ceiling() {  # relay_ceiling SCENARIO [fixed]: saturated row (+ the fixed-rate row)
   ensure_mosquitto; mqtt_template
-  start_bg relay "$MQTT_LOAD" relay --url "tcp://127.0.0.1:$MQTT_PORT" --sub bench/relay-in --pub bench/relay-out --qos 1
+  start_bg relay "$MQTT_LOAD" relay --url "tcp://127.0.0.1:$MQTT_PORT" --sub bench/relay-in --pub bench/relay-out --qos 1 \
+    --seconds 0  # until stopped: it serves the saturated and the fixed-rate run
   local pid=$LAST_PID res
   mqtt_warm bench/relay-in bench/relay-out || die "relay not answering"
   res=$(mqtt_run bench/relay-in bench/relay-out 1)

@@ -133,9 +133,12 @@ class publish_listener final : public ::mqtt::iaction_listener {
 
  private:
   void finish(delivery_result r) {
-    asio::post(strand_, [p = pending_, r = std::move(r)]() mutable {
+    // Answered here on Paho's thread (the hub's handler posts to its own
+    // strand; `answer` is once-only against the timeout): one thread hop
+    // less per message. Only the timer, an Asio object, needs the strand.
+    pending_->answer(std::move(r));
+    asio::post(strand_, [p = pending_] {
       if (p->timer) p->timer->cancel();
-      p->answer(std::move(r));
     });
     // The slot is free (Paho dropped the message from its outbound list
     // before this callback): the next waiting publish goes out from here.

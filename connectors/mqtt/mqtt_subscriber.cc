@@ -253,18 +253,19 @@ bool subscriber::is_current(std::uint64_t ticket) const {
 }
 
 void subscriber::acknowledge(std::uint64_t ticket) {
-  asio::post(strand_, [self = shared_from_this(), ticket] {
-    if ((ticket >> kTicketSeqBits) != self->generation_ || !self->up_) return;  // connection gone: redelivered
-    const std::uint64_t seq = ticket & kTicketSeqMask;
-    if (seq < self->first_seq_ || seq - self->first_seq_ >= self->unacked_.size()) return;
-    auto& u = self->unacked_[seq - self->first_seq_];
-    u.answered = true;
-    if (self->probe_.answered) {
-      self->probe_.answered->Observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - u.received).count());
-    }
-    self->release_acks();
-  });
+  asio::post(strand_, [self = shared_from_this(), ticket] { self->acknowledge_on_strand(ticket); });
+}
+
+void subscriber::acknowledge_on_strand(std::uint64_t ticket) {
+  if ((ticket >> kTicketSeqBits) != generation_ || !up_) return;  // connection gone: redelivered
+  const std::uint64_t seq = ticket & kTicketSeqMask;
+  if (seq < first_seq_ || seq - first_seq_ >= unacked_.size()) return;
+  auto& u = unacked_[seq - first_seq_];
+  u.answered = true;
+  if (probe_.answered) {
+    probe_.answered->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - u.received).count());
+  }
+  release_acks();
 }
 
 void subscriber::release_acks() {

@@ -67,6 +67,8 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
   result<void> start();
   /// The hub answered for this message (accepted, replied or rejected).
   void acknowledge(std::uint64_t ticket);
+  /// The same, for a caller already on `strand()` (no extra post).
+  void acknowledge_on_strand(std::uint64_t ticket);
   /// Stops taking new messages in (shutdown phase 1); acks still go out.
   void stop_reading();
   /// Sends DISCONNECT and closes (waits up to a second when the io_context runs).
