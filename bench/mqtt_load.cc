@@ -20,8 +20,10 @@
 // or anything downstream falls behind, the wait is counted in the latency
 // (no coordinated omission), and the tool keeps to the schedule (sends the
 // overdue ones at once) instead of slowing down with the system. The JSON
-// then adds "rate" and "late" (messages sent more than 1 ms after their
-// due time, i.e. the tool itself could not keep up).
+// then adds "rate", "late" (messages sent more than 1 ms after their due
+// time, i.e. the tool itself could not keep up) and "missing" (not back by
+// the end of --drain; each enters the percentiles with its wait until then,
+// a lower bound, so falling behind is not hidden by survivors).
 
 #include <utility>
 
@@ -184,6 +186,12 @@ int run_load(const options& o) {
   std::vector<double> lat_ms;
   lat_ms.reserve(1 << 20);
   long long last_rx = 0;
+  // Rate mode: which sequence numbers came back, and when each was due, so
+  // that a message still missing at the end counts with the wait so far
+  // (otherwise a system that falls behind would look faster than it is).
+  const long total = o.rate > 0 ? static_cast<long>(o.rate * o.seconds) : 0;
+  std::vector<char> got(static_cast<std::size_t>(total), 0);
+  std::vector<long long> due_ns_of(static_cast<std::size_t>(total), 0);
 
   mqtt::async_client sub(o.url, client_id("sub"), create_opts(), nullptr);
   mqtt::async_client pub(o.url, client_id("pub"), create_opts(), nullptr);
@@ -199,6 +207,8 @@ int run_load(const options& o) {
       return;
     }
     long long sent_ns = std::atoll(p.c_str() + b + 1);
+    long seq = std::atol(p.c_str() + a + 1);
+    if (seq >= 1 && static_cast<std::size_t>(seq) <= got.size()) got[static_cast<std::size_t>(seq - 1)] = 1;
     lat_ms.push_back(static_cast<double>(t - sent_ns) / 1e6);
     received++;
     last_rx = t;
@@ -231,7 +241,6 @@ int run_load(const options& o) {
   };
   if (o.rate > 0) {
     const auto t0 = clock_type::now();
-    const long total = static_cast<long>(o.rate * o.seconds);
     for (long i = 0; i < total && !stop_flag; ++i) {
       auto due = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(i / o.rate));
       if (clock_type::now() < due) std::this_thread::sleep_until(due);
@@ -240,6 +249,7 @@ int run_load(const options& o) {
       {
         std::lock_guard<std::mutex> lk(mu);
         sent++;
+        due_ns_of[static_cast<std::size_t>(i)] = due_ns;
       }
       send_one(i + 1, due_ns);
     }
@@ -264,13 +274,22 @@ int run_load(const options& o) {
   } catch (const mqtt::exception&) {
   }
   std::lock_guard<std::mutex> lk(mu);
+  long missing = 0;
+  const long long gave_up = now_ns();
+  for (long i = 0; i < std::min(sent, total); ++i) {
+    if (got[static_cast<std::size_t>(i)]) continue;
+    missing++;
+    lat_ms.push_back(static_cast<double>(gave_up - due_ns_of[static_cast<std::size_t>(i)]) / 1e6);
+  }
   double secs = static_cast<double>((last_rx > 0 ? last_rx : stop_sending) - start) / 1e9;
   std::printf(
       "{\"sent\":%ld,\"received\":%ld,\"foreign\":%ld,\"seconds\":%.3f,\"msg_s\":%.1f,"
       "\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,\"qos\":%d,",
       sent, received, dup_or_foreign, secs, secs > 0 ? received / secs : 0.0, pct(lat_ms, 50),
       pct(lat_ms, 90), pct(lat_ms, 99), pct(lat_ms, 99.9), pct(lat_ms, 100), o.qos);
-  if (o.rate > 0) std::printf("\"mode\":\"rate\",\"rate\":%.1f,\"late\":%ld}\n", o.rate, late);
+  if (o.rate > 0) {
+    std::printf("\"mode\":\"rate\",\"rate\":%.1f,\"late\":%ld,\"missing\":%ld}\n", o.rate, late, missing);
+  }
   else std::printf("\"mode\":\"window\",\"window\":%d}\n", o.window);
   return received > 0 ? 0 : 1;
 }

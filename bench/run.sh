@@ -93,7 +93,7 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 JQ_COLS='
   def cols: map(del(.scenario, .system) | keys_unsorted) | add | unique
     | ["req_s","msg_s","accepted_s","delivered_s","rows_s","evals_s","startup_ms","idle_rss_mb",
-       "rate","p50_ms","p90_ms","p99_ms","p999_ms","late","cpu_pct","peak_rss_mb","sent","received","accepted","delivered",
+       "rate","p50_ms","p90_ms","p99_ms","p999_ms","late","missing","cpu_pct","peak_rss_mb","sent","received","accepted","delivered",
        "drain_s","rows","complete","seconds","non_2xx","socket_errors"] as $order
     | ($order - ($order - .)) + ((. - $order) - ["foreign","window","qos","mode","requests","output_bytes",
        "n","bytes","runs","startup_ms_min","max_ms"]);'
