@@ -13,7 +13,9 @@
 # bench/results/<date>.json (+ .md table, + .png chart).
 #
 # Knobs (environment): BENCH_SECONDS (10, each timed load), BENCH_CONNECTIONS
-# (32, HTTP), BENCH_MQTT_WINDOW (100, MQTT messages in flight), BENCH_ROWS
+# (32, HTTP), BENCH_MQTT_WINDOW (100, MQTT messages in flight in the
+# saturated run), BENCH_MQTT_RATE_PCT (50: the fixed-rate MQTT latency run
+# offers this % of the relay's saturated msg/s; BENCH_MQTT_RATE=N fixes it), BENCH_ROWS
 # (100000, file), BENCH_FILE_TIMEOUT (90 s; 30 s for file -> HTTP:
 # BENCH_FILE_HTTP_TIMEOUT), BENCH_BUILD_DIR (build-bench),
 # BENCH_NO_INSTALL=1, BENCH_NO_BUILD=1, BENCH_KEEP=1 (keep the temp dir).
@@ -26,6 +28,8 @@ BUILD=${BENCH_BUILD_DIR:-$ROOT/build-bench}
 DUR=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-32}
 WINDOW=${BENCH_MQTT_WINDOW:-100}
+MQTT_RATE_PCT=${BENCH_MQTT_RATE_PCT:-50}
+MQTT_RATE=${BENCH_MQTT_RATE:-}
 ROWS=${BENCH_ROWS:-100000}
 FILE_TIMEOUT=${BENCH_FILE_TIMEOUT:-90}
 ALL=(ceiling http-proxy http-durable mqtt file mapping footprint)
@@ -89,9 +93,9 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 JQ_COLS='
   def cols: map(del(.scenario, .system) | keys_unsorted) | add | unique
     | ["req_s","msg_s","accepted_s","delivered_s","rows_s","evals_s","startup_ms","idle_rss_mb",
-       "p50_ms","p90_ms","p99_ms","cpu_pct","peak_rss_mb","sent","received","accepted","delivered",
+       "rate","p50_ms","p90_ms","p99_ms","p999_ms","late","missing","cpu_pct","peak_rss_mb","sent","received","accepted","delivered",
        "drain_s","rows","complete","seconds","non_2xx","socket_errors"] as $order
-    | ($order - ($order - .)) + ((. - $order) - ["foreign","window","qos","requests","output_bytes",
+    | ($order - ($order - .)) + ((. - $order) - ["foreign","window","qos","mode","requests","output_bytes",
        "n","bytes","runs","startup_ms_min","max_ms"]);'
 
 RESULTS=""
@@ -205,6 +209,15 @@ listener $MQTT_PORT 127.0.0.1
 allow_anonymous true
 persistence false
 max_queued_messages 100000
+# Every client alike: the relay, simpul and Node-RED. Without TCP_NODELAY
+# mosquitto's back-to-back small writes to one client (a PUBLISH, then the
+# PUBACK of that client's own publish) wait for a delayed ACK: the plain
+# relay measured p50 ~20 ms at 300 msg/s, 0.8 ms with it. The in-flight
+# limit (default 20 unacknowledged QoS 1 messages per client) caps a client
+# that acknowledges only once the message is safe (simpul: after the spool's
+# fsync) at 20 / ack latency; a relay or Node-RED acknowledges on receipt.
+set_tcp_nodelay true
+max_inflight_messages 1000
 EOF
   local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
   start_bg mosquitto "$bin" -c "$WORK/mosquitto.conf"
@@ -301,9 +314,13 @@ nr_flow() {
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # --- scenarios --------------------------------------------------------------
-mqtt_run() {  # mqtt_run PUB SUB QOS [extra]: JSON from mqtt_load
+mqtt_run() {  # mqtt_run PUB SUB QOS [RATE]: JSON from mqtt_load
+  # Without RATE: closed loop, WINDOW messages in flight (saturated msg/s;
+  # its latency is mostly the window's queue, ~ WINDOW / rate). With RATE:
+  # open loop at RATE msg/s, latency from each message's due time.
+  local pace=(--window "$WINDOW"); [[ -n ${4:-} ]] && pace=(--rate "$4")
   "$MQTT_LOAD" load --url "tcp://127.0.0.1:$MQTT_PORT" --pub "$1" --sub "$2" --qos "$3" \
-    --seconds "$DUR" --window "$WINDOW" --template "$WORK/mqtt-template.json" 2>>"$WORK/mqtt_load.log"
+    --seconds "$DUR" "${pace[@]}" --template "$WORK/mqtt-template.json" 2>>"$WORK/mqtt_load.log"
 }
 
 mqtt_template() {
@@ -320,12 +337,20 @@ mqtt_warm() {
   return 1
 }
 
-relay_ceiling() {
+relay_ceiling() {  # relay_ceiling SCENARIO [fixed]: saturated row (+ the fixed-rate row)
   ensure_mosquitto; mqtt_template
-  start_bg relay "$MQTT_LOAD" relay --url "tcp://127.0.0.1:$MQTT_PORT" --sub bench/relay-in --pub bench/relay-out --qos 1
-  local pid=$LAST_PID
+  start_bg relay "$MQTT_LOAD" relay --url "tcp://127.0.0.1:$MQTT_PORT" --sub bench/relay-in --pub bench/relay-out --qos 1 \
+    --seconds 0  # until stopped: it serves the saturated and the fixed-rate run
+  local pid=$LAST_PID res
   mqtt_warm bench/relay-in bench/relay-out || die "relay not answering"
-  rec "$1" "relay (2 hops)" "$(mqtt_run bench/relay-in bench/relay-out 1)"
+  res=$(mqtt_run bench/relay-in bench/relay-out 1)
+  rec "$1" "relay (2 hops)" "$res"
+  if [[ ${2:-} == fixed ]]; then
+    # The fixed rate for every system of this run: a share of this ceiling.
+    [[ -n $MQTT_RATE ]] || MQTT_RATE=$(jq -r --argjson p "$MQTT_RATE_PCT" '.msg_s * $p / 100 / 100 | floor * 100 | if . < 100 then 100 else . end' <<<"$res")
+    log "mqtt fixed rate: $MQTT_RATE msg/s"
+    rec "$1" "relay (2 hops), fixed rate" "$(mqtt_run bench/relay-in bench/relay-out 1 "$MQTT_RATE")"
+  fi
   stop_pid "$pid"
 }
 
@@ -414,7 +439,7 @@ sc_mqtt() {
   ensure_mosquitto; mqtt_template
   # The two-hop ceiling, measured right before the hubs (the ceiling
   # scenario has its own row; the ratio uses this one).
-  relay_ceiling mqtt
+  relay_ceiling mqtt fixed
 
   start_simpul mqtt "connectors:
   broker: {type: mqtt, url: tcp://127.0.0.1:$MQTT_PORT, client_id: simpul-bench, clean_session: true}
@@ -432,6 +457,12 @@ routes:
   c1=$(cpu_ticks "$SIMPUL_PID"); t1=$(date +%s.%N)
   rec mqtt simpul "$(jq -c -n --argjson r "$res" --argjson cpu "$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {printf "%.0f", (b - a) / hz / (t1 - t0) * 100}')" \
     --argjson rss "$(mb "$(status_kb "$SIMPUL_PID" VmHWM)")" '$r + {cpu_pct: $cpu, peak_rss_mb: $rss}')"
+  # Where the time went inside the hub: receipt -> spool durable -> PUBACK
+  # (simpul_mqtt_ack_seconds), mapping, delivery attempt, end to end; the
+  # histograms are cumulative, so one snapshot after each run.
+  curl -s "http://127.0.0.1:$SIMPUL_ADMIN/metrics" >"$WORK/simpul-mqtt-saturated.metrics" || true
+  rec mqtt "simpul, fixed rate" "$(mqtt_run bench/in bench/out 1 "$MQTT_RATE")"
+  curl -s "http://127.0.0.1:$SIMPUL_ADMIN/metrics" >"$WORK/simpul-mqtt-both.metrics" || true
   stop_pid "$SIMPUL_PID"
 
   local port; port=$(free_port)
@@ -444,6 +475,7 @@ routes:
   c1=$(cpu_ticks "$NR_PID"); t1=$(date +%s.%N)
   rec mqtt Node-RED "$(jq -c -n --argjson r "$res" --argjson cpu "$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {printf "%.0f", (b - a) / hz / (t1 - t0) * 100}')" \
     --argjson rss "$(mb "$(status_kb "$NR_PID" VmHWM)")" '$r + {cpu_pct: $cpu, peak_rss_mb: $rss}')"
+  rec mqtt "Node-RED, fixed rate" "$(mqtt_run bench/in bench/out 1 "$MQTT_RATE")"
   stop_pid "$NR_PID"
 }
 
@@ -610,6 +642,7 @@ summary() {
     --arg cores "$(nproc)" --arg mem "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)" \
     --arg rev "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     --arg load0 "$LOAD0" --arg load1 "$(loadavg)" --arg dur "$DUR" --arg conns "$CONNS" --arg window "$WINDOW" \
+    --arg rate "${MQTT_RATE:-}" --arg ratepct "$MQTT_RATE_PCT" \
     --arg node "$(node --version)" --arg nr "$(jq -r .version "$PEERS/node_modules/node-red/package.json")" \
     --arg jsonata "$(jq -r .version "$PEERS/node_modules/jsonata/package.json")" '
     def pick(s; y): map(select(.scenario == s and .system == y)) | first;
@@ -619,6 +652,8 @@ summary() {
        machine: {kernel: $host, cpu: $cpu, cores: ($cores | tonumber), memory: $mem,
                  load_before: $load0, load_after: $load1},
        settings: {seconds: ($dur | tonumber), http_connections: ($conns | tonumber), mqtt_window: ($window | tonumber),
+                  mqtt_fixed_rate: (if $rate == "" then null else ($rate | tonumber) end),
+                  mqtt_fixed_rate_pct_of_relay: ($ratepct | tonumber),
                   node: $node, node_red: $nr, jsonata_js: $jsonata},
        results: $r,
        ratios: {
@@ -628,6 +663,8 @@ summary() {
                                 ($r | map(select(.system == "relay (2 hops)")) | last | .msg_s?)),
          mqtt_node_red_vs_two_hop: ratio($r | pick("mqtt"; "Node-RED") | .msg_s?;
                                 ($r | map(select(.system == "relay (2 hops)")) | last | .msg_s?)),
+         mqtt_p99_fixed_rate_simpul_over_two_hop: ratio($r | pick("mqtt"; "simpul, fixed rate") | .p99_ms?;
+                                $r | pick("mqtt"; "relay (2 hops), fixed rate") | .p99_ms?),
          file_vs_node_red: ratio($r | pick("file"; "simpul") | .rows_s?; $r | pick("file"; "Node-RED") | .rows_s?),
          mapping_vs_jsonata_js: ratio($r | pick("mapping"; "simpul (YAML mapping, native SPBE functions)") | .evals_s?;
                                       $r | pick("mapping"; "jsonata-js") | .evals_s?),
@@ -665,10 +702,10 @@ chart() {  # throughput (log) and p99 per scenario, simpul vs Node-RED vs ceilin
   jq -r '
     def v(s; y; k): [.results[] | select(.scenario == s and .system == y) | .[k]] | first // 0;
     def relay: [.results[] | select(.system == "relay (2 hops)") | .msg_s] | last // 0;
-    def relay99: [.results[] | select(.system == "relay (2 hops)") | .p99_ms] | last // 0;
+    def relay99: [.results[] | select(.system == "relay (2 hops), fixed rate") | .p99_ms] | last // 0;
     "http-proxy(req/s) \(v("http-proxy"; "simpul"; "req_s")) \(v("http-proxy"; "Node-RED"; "req_s")) \(v("ceiling"; "nginx fixed body"; "req_s")) \(v("http-proxy"; "simpul"; "p99_ms")) \(v("http-proxy"; "Node-RED"; "p99_ms")) \(v("ceiling"; "nginx fixed body"; "p99_ms"))",
     "http-durable(acc/s) \(v("http-durable"; "simpul"; "accepted_s")) 0 0 \(v("http-durable"; "simpul"; "p99_ms")) 0 0",
-    "mqtt-QoS1(msg/s) \(v("mqtt"; "simpul"; "msg_s")) \(v("mqtt"; "Node-RED"; "msg_s")) \(relay) \(v("mqtt"; "simpul"; "p99_ms")) \(v("mqtt"; "Node-RED"; "p99_ms")) \(relay99)",
+    "mqtt-QoS1(msg/s;p99-at-fixed-rate) \(v("mqtt"; "simpul"; "msg_s")) \(v("mqtt"; "Node-RED"; "msg_s")) \(relay) \(v("mqtt"; "simpul, fixed rate"; "p99_ms")) \(v("mqtt"; "Node-RED, fixed rate"; "p99_ms")) \(relay99)",
     "file(rows/s) \(v("file"; "simpul"; "rows_s")) \(v("file"; "Node-RED"; "rows_s")) 0 0 0 0",
     "mapping(evals/s) \(v("mapping"; "simpul (YAML mapping, native SPBE functions)"; "evals_s")) \(v("mapping"; "jsonata-js"; "evals_s")) 0 0 0 0"
   ' "$json" >"$dat"

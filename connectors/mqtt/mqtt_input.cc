@@ -97,8 +97,9 @@ void input::answered(std::uint64_t job_id, std::size_t route, message_ptr msg, i
   if (it == jobs_.end()) return;
   if (res.state != ingest_result::status::unavailable) {  // accepted, replied, rejected
     if (--it->second.open == 0) {
-      client_->acknowledge(it->second.ticket);
-      jobs_.erase(it);
+      const std::uint64_t ticket = it->second.ticket;
+      jobs_.erase(it);  // first: the ack may decode buffered messages, which add jobs
+      client_->acknowledge_on_strand(ticket);  // answered() runs on the client's strand
     }
     return;
   }

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <cstdio>
+#include <deque>
 #include <functional>
+#include <mutex>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,12 +44,85 @@ struct pending {
   }
 };
 
+}  // namespace
+
+/// The in-flight window (class comment). Shared with the Paho listeners,
+/// which can outlive the output. A job publishes one message and returns
+/// false when it did not reach Paho (already answered by its timeout).
+struct output::window {
+  using job = std::function<bool(std::uint64_t generation)>;
+
+  explicit window(std::shared_ptr<session> s) : session_(std::move(s)) {}
+
+  /// Runs `j` now when the window has room, else queues it (in order).
+  void submit(job j) {
+    std::unique_lock lock(mu_);
+    if (!waiting_.empty() || in_flight_ >= session_->send_quota()) {
+      waiting_.push_back(std::move(j));
+      return;
+    }
+    ++in_flight_;
+    const std::uint64_t gen = generation_;
+    lock.unlock();
+    if (!j(gen)) release(gen);
+  }
+
+  /// A publish of connection `gen` is finished (acknowledged or failed).
+  void release(std::uint64_t gen) {
+    {
+      std::lock_guard lock(mu_);
+      if (gen != generation_ || in_flight_ == 0) return;  // an older connection's
+      --in_flight_;
+    }
+    pump();
+  }
+
+  /// A new connection: whatever Paho had in flight is its business now.
+  void reset() {
+    {
+      std::lock_guard lock(mu_);
+      ++generation_;
+      in_flight_ = 0;
+    }
+    pump();
+  }
+
+ private:
+  void pump() {
+    for (;;) {
+      job next;
+      std::uint64_t gen;
+      {
+        std::lock_guard lock(mu_);
+        if (waiting_.empty() || in_flight_ >= session_->send_quota()) return;
+        next = std::move(waiting_.front());
+        waiting_.pop_front();
+        ++in_flight_;
+        gen = generation_;
+      }
+      if (!next(gen)) {
+        std::lock_guard lock(mu_);
+        if (gen == generation_ && in_flight_ > 0) --in_flight_;
+      }
+    }
+  }
+
+  std::shared_ptr<session> session_;
+  std::mutex mu_;
+  std::uint64_t generation_ = 0;
+  int in_flight_ = 0;
+  std::deque<job> waiting_;
+};
+
+namespace {
+
 /// Paho keeps a reference to its listener until the token completes, so the
 /// listener owns itself and is deleted by the last callback.
 class publish_listener final : public ::mqtt::iaction_listener {
  public:
-  publish_listener(std::shared_ptr<pending> p, session::strand_type strand)
-      : pending_(std::move(p)), strand_(std::move(strand)) {}
+  publish_listener(std::shared_ptr<pending> p, session::strand_type strand, std::shared_ptr<output::window> w,
+                   std::uint64_t generation)
+      : pending_(std::move(p)), strand_(std::move(strand)), window_(std::move(w)), generation_(generation) {}
   void on_success(const ::mqtt::token&) override { finish({}); }
   void on_failure(const ::mqtt::token& tok) override {
     delivery_result r;
@@ -58,14 +133,24 @@ class publish_listener final : public ::mqtt::iaction_listener {
 
  private:
   void finish(delivery_result r) {
-    asio::post(strand_, [p = pending_, r = std::move(r)]() mutable {
+    // Answered here on Paho's thread (the hub's handler posts to its own
+    // strand; `answer` is once-only against the timeout): one thread hop
+    // less per message. Only the timer, an Asio object, needs the strand.
+    pending_->answer(std::move(r));
+    asio::post(strand_, [p = pending_] {
       if (p->timer) p->timer->cancel();
-      p->answer(std::move(r));
     });
+    // The slot is free (Paho dropped the message from its outbound list
+    // before this callback): the next waiting publish goes out from here.
+    auto w = std::move(window_);
+    const std::uint64_t gen = generation_;
     delete this;
+    w->release(gen);
   }
   std::shared_ptr<pending> pending_;
   session::strand_type strand_;
+  std::shared_ptr<output::window> window_;
+  std::uint64_t generation_;
 };
 
 delivery_result retryable(std::string detail) {
@@ -78,7 +163,11 @@ delivery_result retryable(std::string detail) {
 }  // namespace
 
 output::output(std::shared_ptr<session> s, std::string connector)
-    : session_(std::move(s)), connector_(std::move(connector)) {}
+    : session_(std::move(s)), window_(std::make_shared<window>(session_)), connector_(std::move(connector)) {
+  session_->on_connected([w = std::weak_ptr<window>(window_)] {
+    if (auto locked = w.lock()) locked->reset();
+  });
+}
 
 output::~output() { session_->stop(); }
 
@@ -144,17 +233,23 @@ void output::send(message_ptr msg, config::node_ptr route_options, delivery_hand
   p->timer->async_wait([p](boost::system::error_code ec) {
     if (!ec) p->answer(retryable("no acknowledgement from the broker in time"));
   });
-  auto* listener = new publish_listener(p, session_->strand());
-  try {
-    session_->client().publish(out, nullptr, *listener);
-    if (session_->metrics().messages_out) session_->metrics().messages_out->Increment();
-  } catch (const std::exception& e) {
-    delete listener;
-    asio::post(session_->strand(), [p, detail = std::string("publish failed: ") + e.what()] {
-      p->timer->cancel();
-      p->answer(retryable(detail));
-    });
-  }
+  window_->submit([s = session_, w = std::weak_ptr<window>(window_), out = std::move(out), p](std::uint64_t gen) {
+    auto win = w.lock();
+    if (!win || p->answered) return false;  // timed out while waiting for a slot
+    auto* listener = new publish_listener(p, s->strand(), std::move(win), gen);
+    try {
+      s->client().publish(out, nullptr, *listener);
+      if (s->metrics().messages_out) s->metrics().messages_out->Increment();
+      return true;
+    } catch (const std::exception& e) {
+      delete listener;
+      asio::post(s->strand(), [p, detail = std::string("publish failed: ") + e.what()] {
+        p->timer->cancel();
+        p->answer(retryable(detail));
+      });
+      return false;
+    }
+  });
 }
 
 }  // namespace simpul::connectors::mqtt

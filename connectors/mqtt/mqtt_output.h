@@ -19,6 +19,14 @@ namespace simpul::connectors::mqtt {
 /// MQTT 5 user properties carry the message headers plus `idempotency-key`
 /// (the message id, stable across retries) and `traceparent`.
 ///
+/// In-flight window: at most `session::send_quota()` publishes (the broker's
+/// MQTT 5 Receive Maximum; mosquitto announces its `max_inflight_messages`,
+/// 20 by default) are handed to Paho at a time, the rest wait here in order
+/// and go out from the acknowledgement callback of an earlier one. Paho C
+/// 1.3.12 would queue them itself but wakes its send thread for them only
+/// on a 1 s timeout (fixed upstream in paho.mqtt.c PR #1457, 1.3.14), which
+/// stalled the output for 1-2 s whenever the window filled.
+///
 /// Threading: `send` from any thread; Paho's callbacks and the timeout timer
 /// meet on the session strand. Ownership: the hub owns it.
 class output final : public connectors::output {
@@ -40,10 +48,13 @@ class output final : public connectors::output {
   };
   static result<route_options> read_options(const config::node& n);
 
+  struct window;  ///< the in-flight window (mqtt_output.cc); public for Paho's listener
+
  private:
   result<std::shared_ptr<const route_options>> options_for(const config::node_ptr& n);
 
   std::shared_ptr<session> session_;
+  std::shared_ptr<window> window_;
   std::string connector_;
   options_cache<route_options> cache_;  ///< parsed `to:` options per route
 };

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include "connectors/mqtt/nodelay.h"
@@ -35,6 +36,14 @@ probe probe::make(prometheus::Registry* registry, const std::string& connector) 
                        .Register(*registry);
   p.messages_in = &messages.Add({{"connector", connector}, {"direction", "in"}});
   p.messages_out = &messages.Add({{"connector", connector}, {"direction", "out"}});
+  auto& ack = prometheus::BuildHistogram()
+                  .Name("simpul_mqtt_ack_seconds")
+                  .Help("Input: time from receiving a PUBLISH to the hub's answer (stage=answered) and to its PUBACK/PUBREC (stage=puback)")
+                  .Register(*registry);
+  const prometheus::Histogram::BucketBoundaries buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                        0.01,   0.025,   0.05,   0.1,   0.25,   1};
+  p.answered = &ack.Add({{"connector", connector}, {"stage", "answered"}}, buckets);
+  p.acked = &ack.Add({{"connector", connector}, {"stage", "puback"}}, buckets);
   return p;
 }
 
@@ -44,7 +53,22 @@ class session::connect_listener : public ::mqtt::iaction_listener {
   void on_failure(const ::mqtt::token&) override {
     if (auto s = session_.lock()) asio::post(s->strand_, [s] { s->handle_lost(); });
   }
-  void on_success(const ::mqtt::token&) override {}  // the connected handler reports success
+  void on_success(const ::mqtt::token& tok) override {
+    // The connected handler reports success; here only the broker's Receive
+    // Maximum is read (MQTT 5 CONNACK), before that handler is posted.
+    auto s = session_.lock();
+    if (!s || s->settings_.version != 5) return;
+    try {
+      auto props = tok.get_connect_response().get_properties();
+      int quota = kMaxInFlight;  // absent: the protocol's 65535
+      if (props.contains(::mqtt::property::RECEIVE_MAXIMUM)) {
+        quota = std::min<int>(quota, ::mqtt::get<uint16_t>(props, ::mqtt::property::RECEIVE_MAXIMUM));
+      }
+      s->send_quota_ = std::max(quota, 1);
+    } catch (const std::exception& e) {
+      log_.debug(std::string("CONNACK properties: ") + e.what());
+    }
+  }
 
  private:
   std::weak_ptr<session> session_;
@@ -73,6 +97,10 @@ result<void> session::start() {
   if (url.starts_with("mqtts://")) url = "ssl://" + url.substr(8);
   try {
     ::mqtt::create_options create(settings_.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+    // Paho's limit on publishes queued and not yet written (default 100)
+    // applies while connected too and fails the publish with -12; the
+    // output's window keeps at most kMaxInFlight with Paho.
+    create.set_max_buffered_messages(4 * kMaxInFlight);
     client_ = std::make_unique<::mqtt::async_client>(url, client_id_, create, nullptr);
 
     options_.set_mqtt_version(settings_.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);

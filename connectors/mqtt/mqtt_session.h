@@ -18,6 +18,7 @@ namespace prometheus {
 class Registry;
 class Counter;
 class Gauge;
+class Histogram;
 }  // namespace prometheus
 
 namespace simpul::connectors::mqtt {
@@ -29,6 +30,10 @@ struct probe {
   prometheus::Counter* reconnects = nullptr;
   prometheus::Counter* messages_in = nullptr;
   prometheus::Counter* messages_out = nullptr;
+  /// Input: receipt of a PUBLISH → the hub's answer (spool durable) / → PUBACK
+  /// written (later when an earlier message is still unanswered).
+  prometheus::Histogram* answered = nullptr;
+  prometheus::Histogram* acked = nullptr;
   static probe make(prometheus::Registry* registry, const std::string& connector);
 };
 
@@ -63,6 +68,12 @@ class session : public std::enable_shared_from_this<session> {
   void resume();
 
   bool connected() const { return connected_.load(); }
+  /// Publishes handed to Paho at a time at most (the output's window).
+  static constexpr int kMaxInFlight = 1000;
+  /// How many unacknowledged QoS 1/2 PUBLISHes we hand to Paho at a time:
+  /// the broker's MQTT 5 Receive Maximum (CONNACK), capped at kMaxInFlight
+  /// (also the 3.1.1 value, where the protocol has no such limit).
+  int send_quota() const { return send_quota_.load(); }
   bool stopping() const { return stopping_.load(); }
   ::mqtt::async_client& client() { return *client_; }
   strand_type& strand() { return strand_; }
@@ -89,6 +100,7 @@ class session : public std::enable_shared_from_this<session> {
   std::function<void(::mqtt::const_message_ptr)> on_message_;
   std::atomic<bool> connected_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<int> send_quota_{kMaxInFlight};
   bool ever_connected_ = false;
   bool paused_ = false;  // strand
   std::chrono::milliseconds delay_;

@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 
 #include "monitoring/log.h"
 
@@ -240,7 +241,7 @@ void subscriber::keep_alive_tick() {
 
 void subscriber::handle_publish(codec::publish&& m) {
   if (probe_.messages_in) probe_.messages_in->Increment();
-  unacked_.push_back({m.packet_id, m.qos, false});
+  unacked_.push_back({m.packet_id, m.qos, false, std::chrono::steady_clock::now()});
   const std::uint64_t seq = first_seq_ + unacked_.size() - 1;
   delivery d{(generation_ << kTicketSeqBits) | (seq & kTicketSeqMask), std::move(m)};
   if (on_message_) on_message_(std::move(d));
@@ -252,19 +253,27 @@ bool subscriber::is_current(std::uint64_t ticket) const {
 }
 
 void subscriber::acknowledge(std::uint64_t ticket) {
-  asio::post(strand_, [self = shared_from_this(), ticket] {
-    if ((ticket >> kTicketSeqBits) != self->generation_ || !self->up_) return;  // connection gone: redelivered
-    const std::uint64_t seq = ticket & kTicketSeqMask;
-    if (seq < self->first_seq_ || seq - self->first_seq_ >= self->unacked_.size()) return;
-    self->unacked_[seq - self->first_seq_].answered = true;
-    self->release_acks();
-  });
+  asio::post(strand_, [self = shared_from_this(), ticket] { self->acknowledge_on_strand(ticket); });
+}
+
+void subscriber::acknowledge_on_strand(std::uint64_t ticket) {
+  if ((ticket >> kTicketSeqBits) != generation_ || !up_) return;  // connection gone: redelivered
+  const std::uint64_t seq = ticket & kTicketSeqMask;
+  if (seq < first_seq_ || seq - first_seq_ >= unacked_.size()) return;
+  auto& u = unacked_[seq - first_seq_];
+  u.answered = true;
+  if (probe_.answered) {
+    probe_.answered->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - u.received).count());
+  }
+  release_acks();
 }
 
 void subscriber::release_acks() {
   bool freed = false;
+  const auto now = std::chrono::steady_clock::now();
   while (!unacked_.empty() && unacked_.front().answered) {
     const auto& u = unacked_.front();
+    if (probe_.acked) probe_.acked->Observe(std::chrono::duration<double>(now - u.received).count());
     if (u.qos == 1) send(codec::encode_ack(codec::packet_type::puback, u.packet_id));
     if (u.qos == 2) send(codec::encode_ack(codec::packet_type::pubrec, u.packet_id));
     unacked_.pop_front();

@@ -3,6 +3,7 @@
 #include <utility>  // before Boost.Asio in C++23 mode
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -66,6 +67,8 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
   result<void> start();
   /// The hub answered for this message (accepted, replied or rejected).
   void acknowledge(std::uint64_t ticket);
+  /// The same, for a caller already on `strand()` (no extra post).
+  void acknowledge_on_strand(std::uint64_t ticket);
   /// Stops taking new messages in (shutdown phase 1); acks still go out.
   void stop_reading();
   /// Sends DISCONNECT and closes (waits up to a second when the io_context runs).
@@ -84,6 +87,7 @@ class subscriber : public std::enable_shared_from_this<subscriber> {
     std::uint16_t packet_id = 0;
     int qos = 0;
     bool answered = false;
+    std::chrono::steady_clock::time_point received;  // for the ack-latency histograms
   };
 
   void connect();                                        // strand

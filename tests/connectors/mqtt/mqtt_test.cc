@@ -245,6 +245,12 @@ TEST_F(MqttConnector, QosOneInWithTopicSegmentsThenTemplatedPublishOut) {
   EXPECT_NE(text.find("simpul_mqtt_connected{connector=\"sensors\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("simpul_mqtt_messages_total{connector=\"national\",direction=\"out\"} 1"),
             std::string::npos);
+  // The input timed its answers and PUBACKs (the probe and this message at least).
+  for (const char* stage : {"answered", "puback"}) {
+    auto at = text.find(std::string("simpul_mqtt_ack_seconds_count{connector=\"sensors\",stage=\"") + stage + "\"} ");
+    ASSERT_NE(at, std::string::npos) << stage;
+    EXPECT_GE(std::stoi(text.substr(text.find("} ", at) + 2)), 2) << stage;
+  }
 }
 
 TEST_F(MqttConnector, UnavailableOffersTheSameMessageAgainUntilTaken) {
