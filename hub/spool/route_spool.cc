@@ -234,13 +234,9 @@ void route_spool::writer_loop() {
     bool synced = false;
     if (!batches.empty() || !acks.empty() || !retries.empty()) {
       bool sync_now = forced || (opts_.durability == durability::fsync && !batches.empty());
-      bool ok = write_batch(batches, acks, retries, sync_now);
-      if (ok && sync_now) {
-        std::lock_guard g(mu_);
-        ++stats_.flushes;
-      }
+      bool ok = write_batch(batches, acks, retries, sync_now);  // counts its flush
       synced = ok && sync_now;
-      dirty = dirty || (ok && !sync_now);
+      dirty = dirty || !synced;  // also after a failed flush: retried next interval
     }
     auto now = std::chrono::steady_clock::now();
     if (!synced && dirty && (forced || stopping || now - last_flush >= opts_.flush_interval)) {
@@ -315,8 +311,14 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
   }
   for (const auto& r : retries) records::add_retry(buf, sizes, r.seq, r.target, r.attempt, r.next_ms);
 
+  // Written first, synced after the entries are handed to delivery: a
+  // delivery worker can start while fdatasync runs (the record is in the page
+  // cache). The append callbacks -- the 202 / PUBACK / file commit -- still
+  // wait for the flush, so a source is only ever told "stored" for what is
+  // durable; losing power before the flush can repeat a delivery whose
+  // source was never answered, which at-least-once already allows.
   std::vector<record_location> where;
-  auto r = log_->write(buf, sizes, where, sync_now);
+  auto r = log_->write(buf, sizes, where, false);
   if (!r) {
     // Nothing of this pass is on disk. Appends fail back to their callers;
     // acks/retries stay applied in memory and are only lost if we crash
@@ -344,7 +346,19 @@ bool route_spool::write_batch(std::vector<queued_batch>& batches,
     log_->add_ref(where[idx + i / acks_per_record].segment, acks[i].segment);
   }
   commit_entries(batches, where);
-  return true;
+  result<void> synced;
+  if (sync_now) {
+    synced = log_->sync();
+    std::lock_guard lk(mu_);
+    ++stats_.flushes;
+    // On failure the records stay pending (they are written, and delivery may
+    // have them already); their sources are told it failed and may send again.
+    if (!synced) ++stats_.io_errors;
+  }
+  for (auto& b : batches) {
+    if (b.cb) b.cb(synced);
+  }
+  return static_cast<bool>(synced);
 }
 
 void route_spool::commit_entries(std::vector<queued_batch>& batches,
@@ -376,9 +390,6 @@ void route_spool::commit_entries(std::vector<queued_batch>& batches,
       ready_targets |= b.targets;
     }
     on_ready = on_ready_;
-  }
-  for (auto& b : batches) {
-    if (b.cb) b.cb({});
   }
   if (on_ready && ready_targets != 0) on_ready(ready_targets);
 }

@@ -205,6 +205,8 @@ class route_spool {
   bool write_batch(std::vector<queued_batch>& batches,
                    std::vector<queued_ack>& acks,
                    std::vector<queued_retry>& retries, bool force_sync);
+  /// Makes written records pending and ready for delivery (callbacks are
+  /// the caller's, once the records are durable).
   void commit_entries(std::vector<queued_batch>& batches,
                       const std::vector<record_location>& where);
   /// Moves up to `budget` bytes of live records off `segment`; returns bytes written.

@@ -285,6 +285,35 @@ TEST(RouteSpool, ReadyHandlerRunsAfterCommitWithTargets) {
   EXPECT_EQ(seen, 0b110u);
 }
 
+TEST(RouteSpool, DeliveryMayStartBeforeTheFlushButTheCallbackWaitsForIt) {
+  temp_dir d;
+  auto o = opts_for(d);
+  o.durability = durability::fsync;
+  auto sp = route_spool::open(o);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> order;
+  std::uint64_t flushes_at_ready = 0, flushes_at_callback = 0;
+  (*sp)->set_ready_handler([&](target_mask) {
+    std::lock_guard lk(mu);
+    flushes_at_ready = (*sp)->stats().flushes;
+    order.push_back("ready");
+  });
+  ASSERT_TRUE((*sp)->append(make_msg("x"), 1, [&](result<void> r) {
+    EXPECT_TRUE(r.has_value());
+    std::lock_guard lk(mu);
+    flushes_at_callback = (*sp)->stats().flushes;
+    order.push_back("stored");
+    cv.notify_all();
+  }));
+  std::unique_lock lk(mu);
+  ASSERT_TRUE(cv.wait_for(lk, 10s, [&] { return order.size() == 2; }));
+  // handed to delivery first, then the source is answered, after its flush
+  EXPECT_EQ(order, (std::vector<std::string>{"ready", "stored"}));
+  EXPECT_EQ(flushes_at_ready, 0u);
+  EXPECT_EQ(flushes_at_callback, 1u);
+}
+
 TEST(RouteSpool, OldestAgeAndRejectsNoTarget) {
   temp_dir d;
   auto sp = route_spool::open(opts_for(d));
