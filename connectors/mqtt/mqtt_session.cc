@@ -130,6 +130,7 @@ result<void> session::start() {
       if (!settings_.ca_file.empty()) ssl.set_trust_store(settings_.ca_file);
       if (!settings_.cert_file.empty()) ssl.set_key_store(settings_.cert_file);
       if (!settings_.key_file.empty()) ssl.set_private_key(settings_.key_file);
+      if (!settings_.key_password.empty()) ssl.set_private_key_password(settings_.key_password);
       ssl.set_enable_server_cert_auth(settings_.verify);
       ssl.set_verify(settings_.verify);
       options_.set_ssl(ssl);

@@ -34,6 +34,7 @@ config::component_spec build_spec() {
       field("ca_file", field_type::string, "PEM CA bundle to verify the broker (ssl://)"),
       field("cert_file", field_type::string, "PEM client certificate (mutual TLS)"),
       field("key_file", field_type::string, "PEM private key of cert_file"),
+      field("key_password", field_type::string, "Password of an encrypted key_file").secret(),
       field("verify", field_type::boolean, "Verify the broker's certificate and host name").fallback("true"),
       field("will_topic", field_type::string, "Last-will topic (empty = no will)"),
       field("will_payload", field_type::string, "Last-will payload"),
@@ -97,6 +98,7 @@ result<settings> read_settings(const config::node& n, const std::string& name) {
   s.ca_file = n.get_string("ca_file");
   s.cert_file = n.get_string("cert_file");
   s.key_file = n.get_string("key_file");
+  s.key_password = n.get_string("key_password");
   s.verify = n.get_bool("verify", true);
   s.will_topic = n.get_string("will_topic");
   s.will_payload = n.get_string("will_payload");

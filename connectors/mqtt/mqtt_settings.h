@@ -22,6 +22,7 @@ struct settings {
   std::string username;
   std::string password;
   std::string ca_file, cert_file, key_file;
+  std::string key_password;  ///< of an encrypted key_file
   bool verify = true;
   std::string will_topic, will_payload;
   int will_qos = 0;

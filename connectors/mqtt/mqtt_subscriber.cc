@@ -71,6 +71,7 @@ result<void> subscriber::start() {
     o.ca_file = settings_.ca_file;
     o.cert_file = settings_.cert_file;
     o.key_file = settings_.key_file;
+    o.key_password = settings_.key_password;
     o.server_name = host_;
     auto ctx = security::tls_context::make_client(std::move(o));
     if (!ctx) return make_error("mqtt.tls", "TLS setup failed: " + ctx.error().message);
