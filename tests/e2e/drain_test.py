@@ -21,13 +21,13 @@ Prints PASS/FAIL lines and a summary; exit status 1 on failure.
 """
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from durable_util import Checker, Hub, StandIn, free_port, request, wait_for  # noqa: E402
+from durable_util import (Checker, Hub, StandIn, api_input, cleanup, free_port,  # noqa: E402
+                          hub_config, national, request, route, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 SHUTDOWN_TIMEOUT = 3.0
@@ -45,23 +45,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="simpul-drain-")
     standin = StandIn(delay=1.0)
     api, admin = free_port(), free_port()
-    cfg = os.path.join(tmp, "simpul.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"""
-hub:
-  name: drain
-  data_dir: {tmp}/data
-  shutdown_timeout: {int(SHUTDOWN_TIMEOUT)}s
-  admin: {{listen: "127.0.0.1:{admin}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-  national: {{type: http_client, url: "{standin.url}", timeout: 30s, max_connections: 4}}
-routes:
-  slow:
-    from: {{connector: api, path: /slow}}
-    to: [{{connector: national, path: /slow}}]
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 100ms}}
-""")
+    cfg = write_file(os.path.join(tmp, "simpul.yaml"), hub_config(
+        "drain", tmp, admin,
+        api_input(api) + national("national", standin.url, timeout="30s", max_connections=4),
+        route("slow", "/slow", "{connector: national, path: /slow}",
+              "retry: {max_attempts: 100, initial_backoff: 20ms, max_backoff: 100ms}"),
+        shutdown_timeout=f"{int(SHUTDOWN_TIMEOUT)}s"))
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()
     try:
@@ -139,12 +128,7 @@ routes:
               wait_for(lambda: late in {k for (_, k, _, _) in standin.delivered("/slow")}, 20))
         check("hub stops at last", hub.stop() == 0)
     finally:
-        hub.close()
-        standin.stop()
-        if check.ok():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log and data kept in " + tmp)
+        cleanup(check, tmp, hub.close, standin.stop)
     return check.summary()
 
 
