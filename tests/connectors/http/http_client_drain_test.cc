@@ -25,6 +25,15 @@ class HttpClientDrainTest : public ::testing::TestWithParam<bool> {
     if (GetParam()) setenv("SIMPUL_HTTP_CLIENT", "curl", 1);
   }
 
+  /// A stand-in that holds every answer until `answers` opens, then 200.
+  void make_holding_server() {
+    srv = std::make_unique<stand_in_server>([this](const string_request&) {
+      ++arrived;
+      answers.wait();
+      return string_response{bhttp::status::ok, 11};
+    });
+  }
+
   void make(std::uint16_t port, int max_connections) {
     connectors::registry reg;
     connectors::register_all(reg);
@@ -66,12 +75,17 @@ class HttpClientDrainTest : public ::testing::TestWithParam<bool> {
   }
 
   void TearDown() override {
+    answers.release();
     if (client) client->stop();
     client.reset();
+    srv.reset();
     EXPECT_TRUE(runner.finish()) << "an async operation outlived stop()";
     unsetenv("SIMPUL_HTTP_CLIENT");
   }
 
+  gate answers;
+  std::atomic<int> arrived{0};
+  std::unique_ptr<stand_in_server> srv;
   io_runner runner;
   test_context tc{runner.io(), "pusat"};
   connectors::output_ptr client;
@@ -80,16 +94,10 @@ class HttpClientDrainTest : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(HttpClientDrainTest, StopAcceptingHandsBackWhatIsNotOnTheWire) {
-  // The stand-in holds every answer until the gate opens: 2 requests reach
-  // it (2 connections), the other 6 wait inside the output.
-  gate g;
-  std::atomic<int> arrived{0};
-  stand_in_server srv([&](const string_request&) {
-    ++arrived;
-    g.wait();
-    return string_response{bhttp::status::ok, 11};
-  });
-  make(srv.port(), 2);
+  // 2 requests reach the stand-in (2 connections), the other 6 wait inside
+  // the output.
+  make_holding_server();
+  make(srv->port(), 2);
   for (int n = 0; n < 8; ++n) send(n);
   ASSERT_TRUE(wait_until([&] { return arrived.load() == 2; })) << arrived.load();
 
@@ -100,26 +108,20 @@ TEST_P(HttpClientDrainTest, StopAcceptingHandsBackWhatIsNotOnTheWire) {
   ASSERT_TRUE(wait_until([&] { return count(outcome::not_sent) == 7; })) << finished();
   client->stop_accepting();  // idempotent
 
-  g.release();
+  answers.release();
   ASSERT_TRUE(wait_until([&] { return count(outcome::delivered) == 2; })) << finished();
   EXPECT_EQ(finished(), 9u);
   EXPECT_EQ(arrived.load(), 2) << "nothing handed back reached the server";
-  EXPECT_EQ(srv.requests().size(), 2u);
+  EXPECT_EQ(srv->requests().size(), 2u);
 }
 
 TEST_P(HttpClientDrainTest, StopAcceptingWithNothingWaitingChangesNothingOnTheWire) {
-  gate g;
-  std::atomic<int> arrived{0};
-  stand_in_server srv([&](const string_request&) {
-    ++arrived;
-    g.wait();
-    return string_response{bhttp::status::ok, 11};
-  });
-  make(srv.port(), 4);
+  make_holding_server();
+  make(srv->port(), 4);
   for (int n = 0; n < 3; ++n) send(n);
   ASSERT_TRUE(wait_until([&] { return arrived.load() == 3; }));
   client->stop_accepting();
-  g.release();
+  answers.release();
   ASSERT_TRUE(wait_until([&] { return finished() == 3; }));
   EXPECT_EQ(count(outcome::delivered), 3u);
 }
