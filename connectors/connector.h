@@ -101,7 +101,11 @@ class input : public component {
 
 /// Outcome of one delivery attempt.
 struct delivery_result {
-  enum class outcome { delivered, retryable, permanent };
+  /// `not_sent`: handed back before any byte of it was written, because the
+  /// output stopped accepting (shutdown, reload). Not an attempt and not a
+  /// failure: the hub leaves the message where it was (the spool) for the
+  /// next run, so it is neither lost nor sent twice.
+  enum class outcome { delivered, retryable, permanent, not_sent };
   outcome state = outcome::delivered;
   int status = 0;                  ///< protocol status (HTTP code), 0 when none
   std::string detail;              ///< what happened, for DLQ/logs (no secrets)
@@ -117,7 +121,10 @@ using delivery_handler = std::function<void(delivery_result)>;
 /// An output: delivers messages. `send` may be called from any thread and
 /// concurrently; `done` is called exactly once (on the output's strand or a
 /// worker thread). Retries are the hub's job, not the output's: one `send` is
-/// one attempt.
+/// one attempt. `stop_accepting` (called once the hub drains; idempotent,
+/// any thread): sends still waiting inside the output (not yet written to
+/// the service) and later ones complete as `not_sent`; sends already on the
+/// wire finish normally.
 class output : public component {
  public:
   virtual void send(message_ptr msg, config::node_ptr route_options, delivery_handler done) = 0;

@@ -294,6 +294,9 @@ void hub::drain(std::function<void()> idle) {
       if (remaining->fetch_sub(1) == 1) idle();
     });
   }
+  // After the queues were told (their strands see the drain first): sends
+  // still waiting inside an output come back `not_sent` and stay spooled.
+  for (auto& [name, out] : outputs_) out->stop_accepting();
 }
 
 void hub::stop() {

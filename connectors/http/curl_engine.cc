@@ -19,6 +19,7 @@ struct curl_engine::transfer {
   curl_response res;
   curl_handler done;
   char errbuf[CURL_ERROR_SIZE] = {};
+  bool sending = false;  ///< curl is about to write (or wrote) the request
 
   ~transfer() {
     if (easy) curl_easy_cleanup(easy);
@@ -43,6 +44,11 @@ struct curl_callbacks {
   static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
     static_cast<curl_engine*>(self)->on_socket(fd, what);
     return 0;
+  }
+  /// Called once a connection is ready, just before the request goes out.
+  static int on_prereq(void* userp, char*, char*, int, int) {
+    static_cast<curl_engine::transfer*>(userp)->sending = true;
+    return CURL_PREREQFUNC_OK;
   }
   static int on_timer(CURLM*, long timeout_ms, void* self) {
     static_cast<curl_engine*>(self)->on_timer_set(timeout_ms);
@@ -171,6 +177,8 @@ void curl_engine::perform(curl_request req, curl_handler done) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &curl_callbacks::on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &curl_callbacks::on_prereq);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
 
   ++in_flight_;
   net::post(strand_,
@@ -184,6 +192,7 @@ void curl_engine::add(std::unique_ptr<transfer> t) {
     finish(std::move(t), CURLE_ABORTED_BY_CALLBACK);
     return;
   }
+  if (!accepting_) return hand_back(std::move(t));
   CURL* e = t->easy;
   transfers_.emplace(e, std::move(t));
   auto rc = curl_multi_add_handle(static_cast<CURLM*>(multi_), e);
@@ -358,6 +367,29 @@ void curl_engine::cancel_all() {
     t->res.error = "shutting down";
     finish(std::move(t), CURLE_ABORTED_BY_CALLBACK);
   }
+}
+
+void curl_engine::hand_back(std::unique_ptr<transfer> t) {
+  t->res.shutting_down = true;
+  t->res.not_sent = true;
+  t->res.error = "not sent: shutting down";
+  finish(std::move(t), CURLE_ABORTED_BY_CALLBACK);
+}
+
+void curl_engine::stop_accepting() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (self->stopped_ || !self->accepting_) return;
+    self->accepting_ = false;
+    std::vector<CURL*> waiting;
+    for (const auto& [e, t] : self->transfers_) {
+      if (!t->sending) waiting.push_back(static_cast<CURL*>(e));
+    }
+    for (CURL* e : waiting) {
+      curl_multi_remove_handle(static_cast<CURLM*>(self->multi_), e);
+      auto node = self->transfers_.extract(e);
+      self->hand_back(std::move(node.mapped()));
+    }
+  });
 }
 
 void curl_engine::shutdown() {

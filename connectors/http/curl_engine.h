@@ -45,6 +45,7 @@ struct curl_response {
   int curl_code = 0;
   std::string error;
   bool shutting_down = false;       ///< cancelled by `shutdown()`, never sent or abandoned
+  bool not_sent = false;            ///< handed back by `stop_accepting()`: nothing was written
   bool response_too_large = false;  ///< aborted: the body exceeded `max_response`
   long status = 0;
   simpul::headers headers;
@@ -80,6 +81,9 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
   curl_engine& operator=(const curl_engine&) = delete;
 
   void perform(curl_request req, curl_handler done);
+  /// Transfers not yet sending (waiting for a connection, connecting) and
+  /// later `perform`s end with `not_sent`; the ones sending finish normally.
+  void stop_accepting();
   void shutdown();
   /// Transfers handed to `perform` and not yet answered (for probes and tests).
   std::size_t in_flight() const { return in_flight_.load(); }
@@ -101,6 +105,7 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
   void collect_done();
   void finish(std::unique_ptr<transfer> t, int code);
   void cancel_all();
+  void hand_back(std::unique_ptr<transfer> t);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
@@ -108,6 +113,7 @@ class curl_engine : public std::enable_shared_from_this<curl_engine> {
   std::map<void*, std::unique_ptr<transfer>> transfers_;  // by CURL*
   std::map<int, std::shared_ptr<watched_socket>> sockets_;
   bool stopped_ = false;
+  bool accepting_ = true;  ///< false after `stop_accepting`
   // curl's timer, kept without a timerfd_settime per transfer (it was ~17 %
   // of the hub's CPU while delivering): `curl_due_` is when curl last asked
   // to be called (max: no timer); the Asio timer is only re-armed when that

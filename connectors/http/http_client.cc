@@ -134,6 +134,12 @@ result<void> http_client::start() {
   return {};
 }
 
+void http_client::stop_accepting() {
+  if (!accepting_.exchange(false)) return;
+  engine_->stop_accepting();
+  if (pool_) pool_->stop_accepting();
+}
+
 void http_client::stop() {
   stopped_ = true;
   engine_->shutdown();
@@ -170,10 +176,10 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
   req.connect_timeout = s.connect_timeout;
   add_tls(s, req);
   req.max_response = s.max_response;
-  if (stopped_) {
+  if (stopped_ || !accepting_) {
     delivery_result r;
-    r.state = delivery_result::outcome::retryable;
-    r.detail = "shutting down";
+    r.state = stopped_ ? delivery_result::outcome::retryable : delivery_result::outcome::not_sent;
+    r.detail = stopped_ ? "shutting down" : "not sent: shutting down";
     done(std::move(r));
     return;
   }
@@ -189,6 +195,11 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
 delivery_result http_client::classify(http::curl_response res) {
   using outcome = delivery_result::outcome;
   delivery_result out;
+  if (res.not_sent) {
+    out.state = outcome::not_sent;
+    out.detail = "not sent: shutting down";
+    return out;
+  }
   if (res.shutting_down) {
     out.state = outcome::retryable;
     out.detail = "shutting down";

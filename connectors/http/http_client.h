@@ -56,8 +56,10 @@ struct http_client_settings {
 /// 408, 429, 5xx, connection errors and timeouts retryable (with the server's
 /// Retry-After); other statuses permanent.
 ///
-/// Lifecycle: built by the factory, `start`, `send`..., `stop` (in-flight
-/// requests end as retryable "shutting down"). Owned by the hub. Threading:
+/// Lifecycle: built by the factory, `start`, `send`..., `stop_accepting`
+/// (sends waiting for a connection, and later ones, end as `not_sent`; the
+/// ones on the wire finish), `stop` (in-flight requests end as retryable
+/// "shutting down"). Owned by the hub. Threading:
 /// `send` from any thread; handlers run on the engine's strand.
 class http_client final : public output {
  public:
@@ -65,7 +67,8 @@ class http_client final : public output {
   ~http_client() override;
 
   result<void> start() override;
-  void stop_accepting() override {}
+  /// Sends not yet written to a connection come back `not_sent` (see output).
+  void stop_accepting() override;
   void stop() override;
   bool ready() const override;
   void send(message_ptr msg, config::node_ptr route_options, delivery_handler done) override;
@@ -92,6 +95,7 @@ class http_client final : public output {
   std::shared_ptr<http::plain_http_pool> pool_;
   std::atomic<bool> started_{false};
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> accepting_{true};
 };
 
 }  // namespace simpul::connectors

@@ -96,6 +96,7 @@ void plain_http_pool::perform(curl_request req, plain_url url, curl_handler done
       res.error = "shutting down";
       return self->finish(std::move(j), std::move(res));
     }
+    if (!self->accepting_) return self->hand_back(std::move(j));
     self->queue_.push_back(std::move(j));
     self->dispatch();
   });
@@ -146,6 +147,10 @@ void plain_http_pool::connect(std::shared_ptr<connection> c, std::unique_ptr<job
 }
 
 void plain_http_pool::exchange(std::shared_ptr<connection> c, std::unique_ptr<job> j) {
+  if (!accepting_) {  // connected (or re-queued) after stop_accepting: not written yet
+    close(c);
+    return hand_back(std::move(j));
+  }
   const auto& r = j->req;
   auto& q = c->request;
   q = {};
@@ -303,6 +308,25 @@ void plain_http_pool::finish(std::unique_ptr<job> j, curl_response res) {
   auto done = std::move(j->done);
   j.reset();
   if (done) done(std::move(res));
+}
+
+void plain_http_pool::hand_back(std::unique_ptr<job> j) {
+  curl_response res;
+  res.shutting_down = true;
+  res.not_sent = true;
+  res.curl_code = CURLE_ABORTED_BY_CALLBACK;
+  res.error = "not sent: shutting down";
+  finish(std::move(j), std::move(res));
+}
+
+void plain_http_pool::stop_accepting() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (self->stopped_ || !self->accepting_) return;
+    self->accepting_ = false;
+    auto queued = std::move(self->queue_);
+    self->queue_.clear();
+    for (auto& j : queued) self->hand_back(std::move(j));
+  });
 }
 
 void plain_http_pool::shutdown() {

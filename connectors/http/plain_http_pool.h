@@ -47,8 +47,9 @@ std::optional<plain_url> parse_plain_url(std::string_view url);
 /// connection, as curl does. No proxy, no TLS: the caller keeps libcurl for
 /// those.
 ///
-/// Lifecycle: `create`, `perform`..., `shutdown` (queued and in-flight
-/// requests end with `shutting_down`). Owned through `shared_ptr`; pending
+/// Lifecycle: `create`, `perform`..., `stop_accepting` (queued requests and
+/// later ones end with `not_sent`; those being sent finish), `shutdown`
+/// (queued and in-flight requests end with `shutting_down`). Owned through `shared_ptr`; pending
 /// operations keep it alive. Threading: `perform` and `shutdown` from any
 /// thread; all state and every handler run on the pool's strand.
 class plain_http_pool : public std::enable_shared_from_this<plain_http_pool> {
@@ -65,6 +66,8 @@ class plain_http_pool : public std::enable_shared_from_this<plain_http_pool> {
 
   /// `req.url` is only used for the Host header and target: `url` is it parsed.
   void perform(curl_request req, plain_url url, curl_handler done);
+  /// Hands back every request not yet written (see the class comment).
+  void stop_accepting();
   void shutdown();
   /// Whether `url` names this pool's host and port.
   bool serves(const plain_url& url) const { return url.host == opts_.host && url.port == opts_.port; }
@@ -84,6 +87,7 @@ class plain_http_pool : public std::enable_shared_from_this<plain_http_pool> {
             int curl_code);
   void close(const std::shared_ptr<connection>& c);
   void finish(std::unique_ptr<job> j, curl_response res);
+  void hand_back(std::unique_ptr<job> j);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   options opts_;
@@ -91,6 +95,7 @@ class plain_http_pool : public std::enable_shared_from_this<plain_http_pool> {
   std::vector<std::shared_ptr<connection>> idle_;
   std::set<std::shared_ptr<connection>> open_;  ///< idle, busy and connecting
   bool stopped_ = false;
+  bool accepting_ = true;  ///< false after `stop_accepting`: nothing new is written
   std::atomic<std::size_t> opened_{0};
 };
 

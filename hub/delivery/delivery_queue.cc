@@ -123,6 +123,17 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
                                      "ok " + target_.connector);
     }
     done_with(item);
+  } else if (r.state == outcome::not_sent && (draining_ || stopped_)) {
+    // The output stopped accepting (drain) and handed it back before writing
+    // a byte: no attempt, no failure; it stays in the spool for the next run.
+    // (Outside a drain a hand-back is taken as a retryable failure below, so
+    // the queue cannot spin taking it again.)
+    spool_.release(item);
+    if (log().enabled(monitoring::level::debug)) {
+      log().debug("not sent to " + target_.connector + " (draining): left in the spool",
+                  {target_.route, item.msg->id, item.msg->trace_id});
+    }
+    done_with(item);
   } else if (r.state == outcome::permanent) {
     // The service answered: it is alive, the message is wrong.
     if (target_.breaker) target_.breaker->on_success();

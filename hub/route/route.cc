@@ -433,9 +433,11 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
         self->map_reply(*request, r);
       }
     } else {
-      r.http_status = 502;
+      // Handed back unsent (the hub is draining): the caller may try again.
+      bool unsent = res.state == outcome::not_sent;
+      r.http_status = unsent ? 503 : 502;
       r.reply_content_type = "application/json";
-      r.reply_body = error_json("route.upstream", res.detail);
+      r.reply_body = error_json(unsent ? "route.shutting_down" : "route.upstream", res.detail);
     }
     c->done(std::move(r));
   });

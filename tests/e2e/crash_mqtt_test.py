@@ -27,7 +27,6 @@ Usage: crash_mqtt_test.py BINARY [HTTP_MESSAGES] [MQTT_MESSAGES] [KILLS]
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crash_test import Sender  # noqa: E402
-from durable_util import Checker, Hub, StandIn, free_port, wait_for  # noqa: E402
+from durable_util import (CRASH_RETRY, Checker, Hub, StandIn, api_input, cleanup,  # noqa: E402
+                          free_port, hub_config, national, route, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 HTTP_MESSAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 6000
@@ -93,38 +93,20 @@ def main():
                 "persistence false\nmax_queued_messages 1000000\n")
     broker = subprocess.Popen(["mosquitto", "-c", os.path.join(tmp, "mosquitto.conf")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    config = f"""
-hub:
-  name: crash-mqtt
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-  broker: {{type: mqtt, url: "tcp://127.0.0.1:{broker_port}", client_id: crash-hub,
-            clean_session: false, max_pending: {MAX_PENDING}, reconnect_min: 50ms,
-            reconnect_max: 200ms}}
-  national: {{type: http_client, url: "{standin.url}", timeout: 5s, max_connections: 16}}
-routes:
-  http_fsync:
-    from: {{connector: api, path: /fsync}}
-    to: [{{connector: national, path: /fsync}}]
-    durability: fsync
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}}
-  http_write:
-    from: {{connector: api, path: /write}}
-    to: [{{connector: national, path: /write}}]
-    durability: write
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}}
-  mqtt_in:
-    from: {{connector: broker, topics: [{{filter: crash/in, qos: 1}}]}}
-    to: [{{connector: national, path: /mqtt}}]
-    durability: write
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}}
-"""
-    cfg = os.path.join(tmp, "simpul.yaml")
-    with open(cfg, "w") as f:
-        f.write(config)
+    broker_line = (f'  broker: {{type: mqtt, url: "tcp://127.0.0.1:{broker_port}", client_id: crash-hub,\n'
+                   f'            clean_session: false, max_pending: {MAX_PENDING}, reconnect_min: 50ms,\n'
+                   f'            reconnect_max: 200ms}}\n')
+    config = hub_config("crash-mqtt", tmp, admin,
+                        api_input(api) + broker_line + national("national", standin.url),
+                        route("http_fsync", "/fsync", "{connector: national, path: /fsync}",
+                              "durability: fsync", CRASH_RETRY)
+                        + route("http_write", "/write", "{connector: national, path: /write}",
+                                "durability: write", CRASH_RETRY)
+                        + "  mqtt_in:\n"
+                          "    from: {connector: broker, topics: [{filter: crash/in, qos: 1}]}\n"
+                          "    to: [{connector: national, path: /mqtt}]\n"
+                          "    durability: write\n    " + CRASH_RETRY)
+    cfg = write_file(os.path.join(tmp, "simpul.yaml"), config)
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()
     started = time.time()
@@ -225,14 +207,7 @@ routes:
         if publisher and publisher.proc.poll() is None:
             publisher.proc.kill()
             publisher.proc.wait()
-        hub.close()
-        broker.terminate()
-        broker.wait()
-        standin.stop()
-        if check.ok():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log and data kept in " + tmp)
+        cleanup(check, tmp, hub.close, broker.terminate, broker.wait, standin.stop)
     return check.summary()
 
 

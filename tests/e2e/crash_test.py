@@ -20,14 +20,14 @@ Prints the counts. Usage: crash_test.py BINARY [MESSAGES] [KILLS]
 import http.client
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from durable_util import Checker, Hub, StandIn, free_port, wait_for  # noqa: E402
+from durable_util import (CRASH_RETRY, api_input, Checker, Hub, StandIn, cleanup, free_port, hub_config,  # noqa: E402
+                          national, route, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 MESSAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
@@ -99,30 +99,12 @@ def main():
     tmp = tempfile.mkdtemp(prefix="simpul-crash-")
     standin = StandIn(delay=0.003)
     api, admin = free_port(), free_port()
-    config = f"""
-hub:
-  name: crash
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-  national: {{type: http_client, url: "{standin.url}", timeout: 5s, max_connections: 16}}
-routes:
-  durable_fsync:
-    from: {{connector: api, path: /fsync}}
-    to: [{{connector: national, path: /fsync}}]
-    durability: fsync
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}}
-  durable_write:
-    from: {{connector: api, path: /write}}
-    to: [{{connector: national, path: /write}}]
-    durability: write
-    retry: {{max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}}
-"""
-    cfg = os.path.join(tmp, "simpul.yaml")
-    with open(cfg, "w") as f:
-        f.write(config)
+    config = hub_config("crash", tmp, admin, api_input(api) + national("national", standin.url),
+                        route("durable_fsync", "/fsync", "{connector: national, path: /fsync}",
+                              "durability: fsync", CRASH_RETRY)
+                        + route("durable_write", "/write", "{connector: national, path: /write}",
+                                "durability: write", CRASH_RETRY))
+    cfg = write_file(os.path.join(tmp, "simpul.yaml"), config)
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()
     started = time.time()
@@ -196,12 +178,7 @@ routes:
               flush=True)
         check("hub exits 0 on SIGTERM", hub.stop() == 0)
     finally:
-        hub.close()
-        standin.stop()
-        if check.ok():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log and data kept in " + tmp)
+        cleanup(check, tmp, hub.close, standin.stop)
     return check.summary()
 
 

@@ -12,10 +12,8 @@ POST /admin/reload and SIGHUP while the old one keeps serving; a valid change
 is applied while an unchanged route's in-flight deliveries finish exactly once.
 Prints 'N passed, N failed'; exit status 1 on any failure.
 """
-import http.client
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +21,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hub_http_test import StandIn, free_port, wait_for, request, _metric, _ready  # noqa: E402
+from durable_util import (Checker, Hub, ScriptedStandIn, api_input, cleanup, free_port,  # noqa: E402
+                          hub_config, http_outputs, metric, ready, request, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 TOKEN = "e2e-admin-token"
@@ -32,20 +31,10 @@ TOKEN = "e2e-admin-token"
 def config_text(tmp, api, admin, standin_port, extra_route="", checked_schema="schema.json",
                 broken=False):
     u = f"http://127.0.0.1:{standin_port}"
-    return f"""
-hub:
-  name: dlq-e2e
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}", token: "${{env:SIMPUL_ADMIN_TOKEN}}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-  national: {{type: http_client, url: "{u}/national", timeout: 2s}}
-  other_out: {{type: http_client, url: "{u}/other", timeout: 2s}}
-  copy_out: {{type: http_client, url: "{u}/copy", timeout: 2s}}
-  dedup_out: {{type: http_client, url: "{u}/dd", timeout: 2s}}
-  slow_out: {{type: http_client, url: "{u}/slow", timeout: 10s}}
-routes:
+    outs = http_outputs(u, ("national", "/national", "2s"), ("other_out", "/other", "2s"),
+                        ("copy_out", "/copy", "2s"), ("dedup_out", "/dd", "2s"),
+                        ("slow_out", "/slow", "10s"))
+    return hub_config("dlq-e2e", tmp, admin, api_input(api) + outs, f"""
   lapor:
     from: {{connector: api, path: /lapor}}
     to: [national]
@@ -68,7 +57,7 @@ routes:
     from: {{connector: api, path: /kept}}
     to: [slow_out]
 {extra_route}{"    bogus_field: 1" if broken else ""}
-"""
+""", admin_extra=', token: "${env:SIMPUL_ADMIN_TOKEN}"')
 
 
 def cli(*args, stdin=None, env=None):
@@ -91,7 +80,7 @@ def admin_call(admin, method, path, body=b""):
 def main():
     os.environ["SIMPUL_ADMIN_TOKEN"] = TOKEN  # the hub and `simpul dlq -c` read it
     tmp = tempfile.mkdtemp(prefix="simpul-dlq-e2e-")
-    standin = StandIn()
+    standin = ScriptedStandIn()
     api, admin = free_port(), free_port()
     with open(os.path.join(tmp, "schema.json"), "w") as f:
         json.dump({"type": "object", "required": ["nik"]}, f)
@@ -100,32 +89,21 @@ def main():
     cfg = os.path.join(tmp, "simpul.yaml")
 
     def write_config(**kw):
-        with open(cfg, "w") as f:
-            f.write(config_text(tmp, api, admin, standin.port, **kw))
+        write_file(cfg, config_text(tmp, api, admin, standin.port, **kw))
 
     write_config()
     standin.script["/national"] = [(400, b'{"error":"kode wilayah tidak dikenal"}', 0)]
     standin.script["/other"] = [(422, b'{"error":"unprocessable"}', 0)]
     log_path = os.path.join(tmp, "hub.log")
-    log = open(log_path, "w")
-    results = []
-    procs = []
-
-    def start_hub():
-        p = subprocess.Popen([BINARY, "run", "-c", cfg], stdout=log, stderr=subprocess.STDOUT)
-        procs.append(p)
-        return p
-
-    def check(name, cond, detail=""):
-        results.append(bool(cond))
-        print(("PASS " if cond else "FAIL ") + name + ("" if cond else ": " + str(detail)))
+    hub = Hub(BINARY, cfg, admin, log_path)
+    check = Checker()
 
     def depth(route):
-        return _metric(admin, f'simpul_dlq_depth{{route="{route}"}}')
+        return metric(admin, f'simpul_dlq_depth{{route="{route}"}}')
 
-    hub = start_hub()
+    hub.start(wait_ready=False)
     try:
-        check("hub starts", wait_for(lambda: _ready(admin), 15))
+        check("hub starts", wait_for(lambda: ready(admin), 15))
 
         # --- messages land in the DLQ
         ids = []
@@ -200,7 +178,7 @@ def main():
               (code, out, err))
         check("DLQ is empty and its metrics say so",
               wait_for(lambda: depth("other") == 0 and depth("checked") == 0)
-              and _metric(admin, 'simpul_dlq_oldest_age_seconds{route="other"}') == 0,
+              and metric(admin, 'simpul_dlq_oldest_age_seconds{route="other"}') == 0,
               (depth("other"), depth("checked")))
 
         # --- de-duplication
@@ -216,8 +194,8 @@ def main():
               wait_for(lambda: standin.count("/dd") == 3) and (time.sleep(0.3) or standin.count("/dd") == 3),
               standin.count("/dd"))
         check("duplicates counted in a metric",
-              _metric(admin, 'simpul_messages_duplicate_total{route="dedup_header"}') == 1
-              and _metric(admin, 'simpul_messages_duplicate_total{route="dedup_body"}') == 1)
+              metric(admin, 'simpul_messages_duplicate_total{route="dedup_header"}') == 1
+              and metric(admin, 'simpul_messages_duplicate_total{route="dedup_body"}') == 1)
 
         # --- reload: a broken config is refused, the old one keeps serving
         write_config(broken=True)
@@ -229,7 +207,7 @@ def main():
               and "bogus_field" in probs[0]["text"], (s, b))
         s, _, _ = request(api, "POST", "/lapor", b'{"still":"served"}')
         check("old config keeps serving after a refused reload", s == 202, s)
-        hub.send_signal(signal.SIGHUP)
+        hub.proc.send_signal(signal.SIGHUP)
         check("SIGHUP with a broken config logs the problem with its position",
               wait_for(lambda: "bogus_field" in open(log_path).read()
                        and "reload refused" in open(log_path).read(), 5))
@@ -246,45 +224,33 @@ def main():
     to: [copy_out]
 """
         write_config(checked_schema="relaxed.json", extra_route=extra)
-        hub.send_signal(signal.SIGHUP)
+        hub.proc.send_signal(signal.SIGHUP)
         check("SIGHUP applies a valid config (new route answers)",
               wait_for(lambda: post_status(api, "/added") == 202, 10))
         check("unchanged route's in-flight and spooled messages are delivered once",
               wait_for(lambda: standin.count("/slow") == 4
-                       and _metric(admin, 'simpul_spool_depth{route="kept"}') == 0, 15)
+                       and metric(admin, 'simpul_spool_depth{route="kept"}') == 0, 15)
               and (time.sleep(0.5) or standin.count("/slow") == 4), standin.count("/slow"))
         with open(log_path) as f:
             text = f.read()
         check("reload logged which routes changed", "1 added" in text and "routes unchanged" in text)
 
         # --- dedup keys survive a restart
-        hub.send_signal(signal.SIGTERM)
-        check("hub stops", hub.wait(timeout=20) == 0)
-        hub = start_hub()
-        check("hub restarts", wait_for(lambda: _ready(admin), 15))
+        hub.proc.send_signal(signal.SIGTERM)
+        check("hub stops", hub.proc.wait(timeout=20) == 0)
+        hub.start(wait_ready=False)
+        check("hub restarts", wait_for(lambda: ready(admin), 15))
         dd = standin.count("/dd")
         s3, _, b3 = request(api, "POST", "/dedup", b'{"x":1}', {"Idempotency-Key": "k-1"})
         time.sleep(0.3)
         check("Idempotency-Key remembered across a restart",
               s3 == 202 and json.loads(b3)["id"] == json.loads(b1)["id"] and standin.count("/dd") == dd,
               (s3, b3, standin.count("/dd")))
-        hub.send_signal(signal.SIGTERM)
-        check("hub stops again", hub.wait(timeout=20) == 0)
+        hub.proc.send_signal(signal.SIGTERM)
+        check("hub stops again", hub.proc.wait(timeout=20) == 0)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        standin.stop()
-        log.close()
-        if all(results):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log kept in " + tmp)
-    passed = sum(1 for r in results if r)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+        cleanup(check, tmp, hub.close, standin.stop)
+    return check.summary()
 
 
 if __name__ == "__main__":

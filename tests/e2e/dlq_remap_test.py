@@ -16,17 +16,17 @@ Then:
     replay.filtered and stays in the DLQ.
 Prints PASS/FAIL lines and 'N passed, N failed'; exit status 1 on failure.
 """
-import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hub_http_test import free_port, wait_for, request, _metric, _ready  # noqa: E402
+from durable_util import (Checker, Hub, QuietHandler, api_input, cleanup, free_port,  # noqa: E402
+                          hub_config, http_outputs, metric, ready, request, serve, stop_server,
+                          wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 TOKEN = "e2e-remap-token"
@@ -41,14 +41,10 @@ class ValidatingStandIn:
         self.requests = []  # (status answered, Idempotency-Key, body dict)
         outer = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                raw = self.rfile.read(n)
                 try:
-                    body = json.loads(raw)
+                    body = json.loads(self.body())
                 except ValueError:
                     body = None
                 ok = isinstance(body, dict) and "nama_pelapor" in body
@@ -56,22 +52,17 @@ class ValidatingStandIn:
                 answer = b'{"ok":true}' if ok else b'{"error":"nama_pelapor wajib diisi"}'
                 with outer.lock:
                     outer.requests.append((status, self.headers.get("Idempotency-Key"), body))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.reply(status, answer)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def seen(self):
         with self.lock:
             return list(self.requests)
+
+    def stop(self):
+        stop_server(self.server)
 
 
 MAPPING = """name: {name}
@@ -86,25 +77,16 @@ fields:
 
 def config_text(tmp, api, admin, standin, mapping_file, filtered):
     steps = "      - filter: 'nama != \"Budi\"'\n" if filtered else ""
-    return f"""
-hub:
-  name: remap-e2e
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}", token: "${{env:SIMPUL_ADMIN_TOKEN}}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-  national: {{type: http_client, url: "http://127.0.0.1:{standin}/pengaduan", timeout: 2s}}
-mappings:
-  ke_nasional: {mapping_file}
-routes:
+    return hub_config("remap-e2e", tmp, admin, api_input(api) + http_outputs(
+        f"http://127.0.0.1:{standin}", ("national", "/pengaduan", "2s")), f"""
   lapor:
     from: {{connector: api, path: /lapor}}
     steps:
 {steps}      - map: ke_nasional
     to: [national]
     retry: {{max_attempts: 2, initial_backoff: 10ms, max_backoff: 20ms}}
-"""
+""", admin_extra=', token: "${env:SIMPUL_ADMIN_TOKEN}"',
+                      extra=f"mappings:\n  ke_nasional: {mapping_file}\n")
 
 
 def main():
@@ -119,16 +101,11 @@ def main():
     cfg = os.path.join(tmp, "simpul.yaml")
 
     def write_config(mapping_file, filtered):
-        with open(cfg, "w") as f:
-            f.write(config_text(tmp, api, admin, standin.port, mapping_file, filtered))
+        write_file(cfg, config_text(tmp, api, admin, standin.port, mapping_file, filtered))
 
     write_config("salah.yaml", False)
-    log = open(os.path.join(tmp, "hub.log"), "w")
-    results = []
-
-    def check(name, cond, detail=""):
-        results.append(bool(cond))
-        print(("PASS " if cond else "FAIL ") + name + ("" if cond else ": " + str(detail)))
+    hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
+    check = Checker()
 
     def cli(*args):
         r = subprocess.run([BINARY, "dlq", *args, "-c", cfg], capture_output=True, text=True,
@@ -136,15 +113,15 @@ def main():
         return r.returncode, r.stdout, r.stderr
 
     def depth():
-        return _metric(admin, 'simpul_dlq_depth{route="lapor"}')
+        return metric(admin, 'simpul_dlq_depth{route="lapor"}')
 
     def entries():
         code, out, _ = cli("list", "--json")
         return json.loads(out)["items"] if code == 0 else []
 
-    hub = subprocess.Popen([BINARY, "run", "-c", cfg], stdout=log, stderr=subprocess.STDOUT)
+    hub.start(wait_ready=False)
     try:
-        check("hub starts", wait_for(lambda: _ready(admin), 15))
+        check("hub starts", wait_for(lambda: ready(admin), 15))
         ids = {}
         for nama in ("Siti", "Agus", "Budi"):
             s, _, b = request(api, "POST", "/lapor", json.dumps({"nama": nama, "nik": NIK}).encode())
@@ -154,7 +131,7 @@ def main():
               (depth(), standin.seen()))
         # DLQ oldest-age metric per route: positive while entries wait, and growing.
         def oldest():
-            return _metric(admin, 'simpul_dlq_oldest_age_seconds{route="lapor"}') or 0.0
+            return metric(admin, 'simpul_dlq_oldest_age_seconds{route="lapor"}') or 0.0
         check("simpul_dlq_oldest_age_seconds is positive while entries wait",
               wait_for(lambda: oldest() >= 0.2, 5), oldest())
         first_age = oldest()
@@ -218,21 +195,8 @@ def main():
               wait_for(lambda: depth() == 1) and len(items) == 1
               and items[0]["message_id"] == ids["Budi"], items)
     finally:
-        hub.terminate()
-        try:
-            hub.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            hub.kill()
-            hub.wait()
-        standin.server.shutdown()
-        log.close()
-        if all(results):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log kept in " + tmp)
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    return 0 if results and all(results) else 1
+        cleanup(check, tmp, lambda: hub.stop(timeout=15), hub.close, standin.stop)
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -28,15 +28,15 @@ Prints 'N passed, N failed'; exit status 1 on any failure.
 import json
 import os
 import resource
-import shutil
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from durable_util import (Checker, Hub, StandIn, free_port, request,  # noqa: E402
-                          segment_files, wait_for)
+from durable_util import (Checker, Hub, StandIn, api_input, cleanup, free_port,  # noqa: E402
+                          hub_config, national, request, route, segment_files, wait_for,
+                          write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 
@@ -71,51 +71,19 @@ class Script:
 
 
 def config_text(tmp, api, admin, url):
-    outs = "\n".join(f'  {n}: {{type: http_client, url: "{url}", timeout: 5s, max_connections: 16}}'
-                     for n in ["bp_out", "full_out", "ord_out", "par_out", "brk_out", "cor_out"])
+    outs = "".join(national(n, url) for n in
+                   ["bp_out", "full_out", "ord_out", "par_out", "brk_out", "cor_out"])
     fast = "retry: {max_attempts: 1000, initial_backoff: 10ms, max_backoff: 50ms}"
-    return f"""
-hub:
-  name: durable
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}"}}
-{outs}
-routes:
-  bp_count:
-    from: {{connector: api, path: /bp}}
-    to: [{{connector: bp_out, path: /bp}}]
-    max_messages: 20
-    {fast}
-  bp_bytes:
-    from: {{connector: api, path: /bpb}}
-    to: [{{connector: bp_out, path: /bpb}}]
-    max_bytes: 16KiB
-    {fast}
-  diskfull:
-    from: {{connector: api, path: /full}}
-    to: [{{connector: full_out, path: /full}}]
-    {fast}
-  ordered:
-    from: {{connector: api, path: /ordered}}
-    to: [{{connector: ord_out, path: /ordered}}]
-    ordered: true
-    {fast}
-  unordered:
-    from: {{connector: api, path: /unordered}}
-    to: [{{connector: par_out, path: /unordered}}]
-    {fast}
-  breaker:
-    from: {{connector: api, path: /breaker}}
-    to: [{{connector: brk_out, path: /breaker}}]
-    {fast}
-  corrupt:
-    from: {{connector: api, path: /corrupt}}
-    to: [{{connector: cor_out, path: /corrupt}}]
-    {fast}
-"""
+    routes = [("bp_count", "/bp", "bp_out", "max_messages: 20"),
+              ("bp_bytes", "/bpb", "bp_out", "max_bytes: 16KiB"),
+              ("diskfull", "/full", "full_out"),
+              ("ordered", "/ordered", "ord_out", "ordered: true"),
+              ("unordered", "/unordered", "par_out"),
+              ("breaker", "/breaker", "brk_out"),
+              ("corrupt", "/corrupt", "cor_out")]
+    return hub_config("durable", tmp, admin, api_input(api) + outs, "".join(
+        route(name, path, f"{{connector: {out}, path: {path}}}", *more, fast)
+        for name, path, out, *more in routes))
 
 
 def delivered_keys(standin, path):
@@ -309,9 +277,7 @@ def main():
     standin = StandIn()
     standin.answer = script
     api, admin = free_port(), free_port()
-    cfg = os.path.join(tmp, "simpul.yaml")
-    with open(cfg, "w") as f:
-        f.write(config_text(tmp, api, admin, standin.url))
+    cfg = write_file(os.path.join(tmp, "simpul.yaml"), config_text(tmp, api, admin, standin.url))
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()
     try:
@@ -324,12 +290,7 @@ def main():
         corruption(check, hub, api, standin, script, tmp)
         check("hub exits 0 on SIGTERM", hub.stop() == 0)
     finally:
-        hub.close()
-        standin.stop()
-        if check.ok():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log and data kept in " + tmp)
+        cleanup(check, tmp, hub.close, standin.stop)
     return check.summary()
 
 

@@ -1,13 +1,15 @@
-"""Shared parts of the durable-delivery end-to-end tests (python3 stdlib only).
+"""Shared parts of the end-to-end tests of the binary (python3 stdlib only).
 
-A recording national-service stand-in, a restartable hub process, small HTTP
-helpers and a PASS/FAIL checker. Used by crash_test.py and
-backpressure_test.py.
+A quiet threading HTTP server and handler base for stand-ins, a recording
+national-service stand-in, a restartable hub process, the hub/admin part of
+a generated config, small HTTP helpers, a PASS/FAIL checker and the common
+teardown. Used by every test in tests/e2e/ and by examples/harness.py.
 """
 import http.client
 import http.server
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +32,50 @@ def wait_for(cond, timeout=10.0, step=0.02):
     return cond()
 
 
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive handler base that logs nothing; `body()` reads the
+    request body, `reply()` answers (503 with Retry-After: 0 when asked)."""
+    protocol_version = "HTTP/1.1"
+
+    def body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+    def reply(self, status, answer, retry_after=False):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        if retry_after and status == 503:
+            self.send_header("Retry-After", "0")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        pass    # a hub killed mid-request or a refused TLS handshake: expected
+
+
+def serve(handler, tls=None):
+    """A threading HTTP server on 127.0.0.1:0, serving in a daemon thread
+    (HTTPS with `tls`, a server ssl context)."""
+    server = QuietServer(("127.0.0.1", 0), handler)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop_server(server):
+    server.shutdown()
+    server.server_close()
+
+
 class StandIn:
     """A national service stand-in on 127.0.0.1: records every request's
     Idempotency-Key and body; `delay` seconds per request; `answer(path, n)`
@@ -49,12 +95,9 @@ class StandIn:
         self.max_active = {}        # path -> most at once
         outer = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(n)
+                body = self.body()
                 key = self.headers.get("Idempotency-Key", "")
                 with outer.lock:
                     seen = outer.per_path.get(self.path, 0)
@@ -72,29 +115,11 @@ class StandIn:
                     outer.active[self.path] -= 1
                     if status < 300:
                         outer.received.append((self.path, key, body, dict(self.headers)))
-                answer = b"{}"
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if status == 503:
-                    self.send_header("Retry-After", "0")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.reply(status, b"{}", retry_after=True)
 
-            def log_message(self, *args):
-                pass
-
-        class Server(http.server.ThreadingHTTPServer):
-            daemon_threads = True
-            request_queue_size = 256
-
-            def handle_error(self, request, client_address):
-                pass    # the hub was killed mid-request: expected here
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def delivered(self, path=None):
         with self.lock:
@@ -105,8 +130,41 @@ class StandIn:
             return self.per_path.get(path, 0)
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_server(self.server)
+
+
+class ScriptedStandIn:
+    """A national service stand-in whose answers are scripted per path:
+    `script[path]` is a list of (status, body, delay); each request takes the
+    first, the last one repeats (default 200 {"ok":true}). Records every
+    request as (path, headers, body)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.script = {}
+        outer = self
+
+        class Handler(QuietHandler):
+            def do_POST(self):
+                body = self.body()
+                with outer.lock:
+                    outer.requests.append((self.path, dict(self.headers), body))
+                    steps = outer.script.get(self.path, [(200, b'{"ok":true}', 0)])
+                    status, answer, delay = steps[0] if len(steps) == 1 else steps.pop(0)
+                if delay:
+                    time.sleep(delay)
+                self.reply(status, answer, retry_after=True)
+
+        self.server = serve(Handler)
+        self.port = self.server.server_address[1]
+
+    def count(self, path):
+        with self.lock:
+            return sum(1 for r in self.requests if r[0] == path)
+
+    def stop(self):
+        stop_server(self.server)
 
 
 class Hub:
@@ -156,21 +214,10 @@ class Hub:
         self.log.close()
 
     def readyz(self):
-        try:
-            s, _, b = request(self.admin, "GET", "/readyz", timeout=2)
-            return s, b
-        except OSError:
-            return None, b""
+        return readyz(self.admin)
 
     def metric(self, series):
-        try:
-            _, _, body = request(self.admin, "GET", "/metrics", timeout=2)
-        except OSError:
-            return None
-        for line in body.decode().splitlines():
-            if line.startswith(series + " "):
-                return float(line.split()[-1])
-        return 0.0
+        return metric(self.admin, series)
 
 
 def request(port, method, path, body=b"", headers=None, timeout=10):
@@ -185,6 +232,99 @@ def request(port, method, path, body=b"", headers=None, timeout=10):
         c.close()
 
 
+def readyz(admin):
+    """(status, body) of the admin /readyz, (None, b"") while nothing listens."""
+    try:
+        s, _, b = request(admin, "GET", "/readyz", timeout=2)
+        return s, b
+    except OSError:
+        return None, b""
+
+
+def ready(admin):
+    return readyz(admin)[0] == 200
+
+
+def metric(admin, series):
+    """Value of one exact series ('simpul_dlq_depth{route="x"}'): 0.0 when
+    absent, None when the admin endpoint does not answer."""
+    try:
+        _, _, body = request(admin, "GET", "/metrics", timeout=2)
+    except OSError:
+        return None
+    for line in body.decode().splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+NL = "\n"
+
+
+def hub_config(name, tmp, admin, connectors, routes, shutdown_timeout="5s", admin_extra="",
+               extra=""):
+    """A generated simpul.yaml: the hub block (data under `tmp`, admin on
+    127.0.0.1:`admin`), then the given connectors and routes (YAML lines
+    indented by two, without their headings)."""
+    return f"""
+hub:
+  name: {name}
+  data_dir: {tmp}/data
+  shutdown_timeout: {shutdown_timeout}
+  admin: {{listen: "127.0.0.1:{admin}"{admin_extra}}}
+connectors:
+{connectors.strip(NL)}
+{extra}routes:
+{routes.strip(NL)}
+"""
+
+
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+# The crash tests' retry: many quick attempts, so a restart resumes at once.
+CRASH_RETRY = "retry: {max_attempts: 100, initial_backoff: 20ms, max_backoff: 200ms}"
+
+
+def route(name, path, to, *lines, source="api"):
+    """One route of a generated config: from `source` at `path` to `to` (the
+    text inside the brackets), then further lines of the route."""
+    out = [f"  {name}:", f"    from: {{connector: {source}, path: {path}}}", f"    to: [{to}]"]
+    return "\n".join(out + ["    " + line for line in lines]) + "\n"
+
+
+def api_input(port, extra=""):
+    """The `api` http_server input line of a generated config."""
+    return f'  api: {{type: http_server, listen: "127.0.0.1:{port}"{extra}}}\n'
+
+
+def national(name, url, timeout="5s", max_connections=16):
+    """An http_client output line of a generated config."""
+    return (f'  {name}: {{type: http_client, url: "{url}", timeout: {timeout}, '
+            f'max_connections: {max_connections}}}\n')
+
+
+def http_outputs(base, *outputs):
+    """http_client output lines of a generated config, one per (name, path
+    under `base`, timeout)."""
+    return "".join(f'  {name}: {{type: http_client, url: "{base}{path}", timeout: {timeout}}}\n'
+                   for name, path, timeout in outputs)
+
+
+def cleanup(check, tmp, *closers):
+    """The end of every test: runs each closer (hub.close, standin.stop...),
+    then removes `tmp` when every check passed, else keeps it and says where."""
+    for close in closers:
+        close()
+    if check.ok():
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print("hub log and data kept in " + tmp)
+
+
 class Checker:
     def __init__(self):
         self.results = []
@@ -195,7 +335,7 @@ class Checker:
         return cond
 
     def ok(self):
-        return all(self.results)
+        return bool(self.results) and all(self.results)
 
     def summary(self):
         passed = sum(1 for r in self.results if r)

@@ -8,111 +8,31 @@ checks: accept (202) and request-reply modes, 400/404/405/413/504, retry on
 /metrics counting what was sent, and /readyz turning 503 while draining.
 Prints 'N passed, N failed'; exit status 1 on any failure.
 """
-import http.client
-import http.server
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from durable_util import (Checker, Hub, ScriptedStandIn, api_input, cleanup, free_port,  # noqa: E402
+                          hub_config, http_outputs, metric, ready, readyz, request, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class StandIn:
-    """A national service stand-in: records requests, answers per path script."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.requests = []          # (path, headers, body)
-        self.script = {}            # path -> list of (status, body, delay); last repeats
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(n)
-                with outer.lock:
-                    outer.requests.append((self.path, dict(self.headers), body))
-                    steps = outer.script.get(self.path, [(200, b'{"ok":true}', 0)])
-                    status, answer, delay = steps[0] if len(steps) == 1 else steps.pop(0)
-                if delay:
-                    time.sleep(delay)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if status == 503:
-                    self.send_header("Retry-After", "0")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def count(self, path):
-        with self.lock:
-            return sum(1 for r in self.requests if r[0] == path)
-
-    def stop(self):
-        self.server.shutdown()
-
-
-def wait_for(cond, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return cond()
-
-
-def request(port, method, path, body=b"", headers=None, timeout=10):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    h = {"Content-Type": "application/json"}
-    h.update(headers or {})
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, dict(r.getheaders()), data
-
-
 def main():
     tmp = tempfile.mkdtemp(prefix="simpul-e2e-")
-    standin = StandIn()
+    standin = ScriptedStandIn()
     api, admin = free_port(), free_port()
     u = f"http://127.0.0.1:{standin.port}"
-    config = f"""
-hub:
-  name: e2e
-  data_dir: {tmp}/data
-  shutdown_timeout: 5s
-  admin: {{listen: "127.0.0.1:{admin}"}}
-connectors:
-  api: {{type: http_server, listen: "127.0.0.1:{api}", max_body: 4KiB}}
-  ok_out: {{type: http_client, url: "{u}/ok", timeout: 2s}}
-  flaky_out: {{type: http_client, url: "{u}/flaky", timeout: 2s}}
-  reject_out: {{type: http_client, url: "{u}/reject", timeout: 2s}}
-  copy_out: {{type: http_client, url: "{u}/copy", timeout: 2s}}
-  slow_out: {{type: http_client, url: "{u}/slow", timeout: 10s}}
-routes:
+    connectors = api_input(api, ", max_body: 4KiB") + http_outputs(
+        u, ("ok_out", "/ok", "2s"), ("flaky_out", "/flaky", "2s"), ("reject_out", "/reject", "2s"),
+        ("copy_out", "/copy", "2s"), ("slow_out", "/slow", "10s"))
+    config = hub_config("e2e", tmp, admin, connectors, f"""
   accept:
     from: {{connector: api, path: /accept}}
     to: [ok_out]
@@ -149,29 +69,22 @@ routes:
     mode: request_reply
     timeout: 300ms
     to: [slow_out]
-"""
+""")
     with open(os.path.join(tmp, "schema.json"), "w") as f:
         json.dump({"type": "object", "required": ["status", "items"],
                    "properties": {"status": {"type": "string"},
                                   "items": {"type": "array", "minItems": 1}}}, f)
-    cfg = os.path.join(tmp, "simpul.yaml")
-    with open(cfg, "w") as f:
-        f.write(config)
+    cfg = write_file(os.path.join(tmp, "simpul.yaml"), config)
     standin.script["/flaky"] = [(503, b"{}", 0), (503, b"{}", 0), (200, b"{}", 0)]
     standin.script["/reject"] = [(400, b'{"error":"bad"}', 0)]
     standin.script["/slow"] = [(200, b"{}", 2)]
     standin.script["/ok"] = [(201, b'{"national_id":"N-1"}', 0)]
-    log = open(os.path.join(tmp, "hub.log"), "w")
-    hub = subprocess.Popen([BINARY, "run", "-c", cfg], stdout=log, stderr=subprocess.STDOUT)
-    results = []
-
-    def check(name, cond, detail=""):
-        results.append(cond)
-        print(("PASS " if cond else "FAIL ") + name + ("" if cond else ": " + str(detail)))
-
+    hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
+    hub.start(wait_ready=False)
+    check = Checker()
     try:
-        ready = wait_for(lambda: _ready(admin), 10)
-        check("readyz turns 200 once started", ready)
+        up = wait_for(lambda: ready(admin), 10)
+        check("readyz turns 200 once started", up)
 
         s, h, b = request(api, "POST", "/accept", b'{"a":1}')
         check("accept answers 202 with the id", s == 202 and json.loads(b)["id"] == h.get("X-Request-Id"), (s, b))
@@ -193,12 +106,12 @@ routes:
         s, _, _ = request(api, "POST", "/flaky", b"{}")
         check("flaky route accepts", s == 202, s)
         check("503 twice then delivered on the third attempt",
-              wait_for(lambda: standin.count("/flaky") == 3 and _metric(admin, 'simpul_messages_delivered_total{connector="flaky_out",route="flaky"}') == 1),
+              wait_for(lambda: standin.count("/flaky") == 3 and metric(admin, 'simpul_messages_delivered_total{connector="flaky_out",route="flaky"}') == 1),
               standin.count("/flaky"))
 
         s, _, _ = request(api, "POST", "/reject", b"{}")
-        check("permanent 4xx goes to the DLQ", wait_for(lambda: _metric(admin, 'simpul_dlq_depth{route="reject"}') == 1),
-              _metric(admin, 'simpul_dlq_depth{route="reject"}'))
+        check("permanent 4xx goes to the DLQ", wait_for(lambda: metric(admin, 'simpul_dlq_depth{route="reject"}') == 1),
+              metric(admin, 'simpul_dlq_depth{route="reject"}'))
         time.sleep(0.2)
         check("permanent 4xx is not retried", standin.count("/reject") == 1, standin.count("/reject"))
 
@@ -220,11 +133,11 @@ routes:
         time.sleep(0.2)
         check("filter drops drafts (accepted, not delivered)",
               s == 202 and standin.count("/copy") == copies + 3
-              and _metric(admin, 'simpul_messages_filtered_total{route="checked"}') == 1, s)
+              and metric(admin, 'simpul_messages_filtered_total{route="checked"}') == 1, s)
         s, _, b = request(api, "POST", "/checked", b'{"status":"final"}')
         check("schema failure in accept mode: 422 and dead-lettered",
               s == 422 and b"required" in b
-              and wait_for(lambda: _metric(admin, 'simpul_dlq_depth{route="checked"}') == 1), (s, b))
+              and wait_for(lambda: metric(admin, 'simpul_dlq_depth{route="checked"}') == 1), (s, b))
         s, _, b = request(api, "POST", "/checked-reply", b'{"status":"final","items":[]}')
         check("schema failure in request-reply mode: 422 naming the schema path",
               s == 422 and b"minItems" in b and b"/items" in b, (s, b))
@@ -234,7 +147,7 @@ routes:
         s, _, b = request(api, "POST", "/slow", b"{}")
         check("request-reply times out with 504", s == 504, (s, b))
 
-        received = _metric(admin, 'simpul_messages_received_total{connector="api",route="accept"}')
+        received = metric(admin, 'simpul_messages_received_total{connector="api",route="accept"}')
         # Two bodies reached the route; 405 and 413 are refused before it.
         check("/metrics counts what was sent", received == 2, received)
 
@@ -253,46 +166,13 @@ routes:
         request(api, "POST", "/accept", b'{"last":1}')
         check("the last delivery is in flight before SIGTERM",
               wait_for(lambda: standin.count("/ok") >= ok_now + 1, 5), standin.count("/ok"))
-        hub.send_signal(signal.SIGTERM)
-        check("readyz turns 503 while draining", wait_for(lambda: _readyz_status(admin) == 503, 3))
-        code = hub.wait(timeout=15)
+        hub.proc.send_signal(signal.SIGTERM)
+        check("readyz turns 503 while draining", wait_for(lambda: readyz(admin)[0] == 503, 3))
+        code = hub.proc.wait(timeout=15)
         check("SIGTERM exits 0 after draining", code == 0, code)
     finally:
-        if hub.poll() is None:
-            hub.kill()
-            hub.wait()
-        standin.stop()
-        log.close()
-        if all(results):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print("hub log kept in " + tmp)
-    passed = sum(1 for r in results if r)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
-
-
-def _readyz_status(admin):
-    try:
-        return request(admin, "GET", "/readyz", timeout=2)[0]
-    except OSError:
-        return None
-
-
-def _ready(admin):
-    return _readyz_status(admin) == 200
-
-
-def _metric(admin, series):
-    try:
-        _, _, body = request(admin, "GET", "/metrics", timeout=2)
-    except OSError:
-        return None
-    for line in body.decode().splitlines():
-        if line.startswith(series + " "):
-            return float(line.split()[-1])
-    return 0.0
+        cleanup(check, tmp, hub.close, standin.stop)
+    return check.summary()
 
 
 if __name__ == "__main__":

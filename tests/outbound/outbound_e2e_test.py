@@ -17,13 +17,11 @@ Prints 'N passed, N failed'; exit status 1 on any failure.
 import base64
 import hashlib
 import hmac
-import http.client
 import http.server
 import json
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -31,6 +29,10 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from durable_util import free_port, ready, request  # noqa: E402
+from durable_util import wait_for as _wait_for  # noqa: E402
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 CLIENT_ID = "pemkab-bandung"
@@ -40,19 +42,8 @@ AUDIT_SECRET = "audit-secret-0123456789abcdef-0123456789"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(cond, timeout=15.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return cond()
+    return _wait_for(cond, timeout)
 
 
 def openssl(*args, cwd):
@@ -195,25 +186,8 @@ class StandIns:
 
 
 def post(port, path, body, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    h = {"Content-Type": "application/json"}
-    h.update(headers or {})
-    c.request("POST", path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, data
-
-
-def ready(admin):
-    try:
-        c = http.client.HTTPConnection("127.0.0.1", admin, timeout=1)
-        c.request("GET", "/readyz")
-        ok = c.getresponse().status == 200
-        c.close()
-        return ok
-    except OSError:
-        return False
+    status, _, data = request(port, "POST", path, body, headers)
+    return status, data
 
 
 def verify(audit_file, key_file):

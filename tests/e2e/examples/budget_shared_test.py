@@ -17,9 +17,10 @@ contoh/realisasi-anggaran/v1): fields only it has (pemda region code,
 title-case names, currency objects) are listed as not compared (see NOT_COMPARED). Exit 77 (CTest skip) without the shared folder."""
 import os
 
+import budget_test
 import harness as h
 
-NATIONAL = "/api/v1/realisasi-anggaran"
+NATIONAL = budget_test.NATIONAL
 CSV = ("budget", "ebudgeting_export_lra.csv")
 TARGET = ("budget", "ebudgeting_normalized.json")
 VECTORS = ("budget", "ebudgeting_edgecases.expected.json")
@@ -79,26 +80,14 @@ def with_code(lines, row_no, rekening, sub_kegiatan=None):
 
 
 def run(binary):
-    paths = [h.shared_sample(*p) for p in (CSV, TARGET, VECTORS)]
-    if not all(paths):
-        print(f"SKIP budget_shared: the shared budget samples are not in {h.SHARED_SAMPLES}/budget")
+    paths = h.shared_samples("budget_shared", "budget", CSV, TARGET, VECTORS)
+    if not paths:
         return h.SKIP
     csv_path, target_path, vectors_path = paths
     res = h.Results("budget_shared")
-    national = h.StandIn()
-    drop = {}
-
-    def override(cfg, tmp):
-        c = cfg["connectors"]
-        c["keuangan_nasional"]["url"] = f"http://127.0.0.1:{national.port}{NATIONAL}"
-        drop["dir"] = os.path.join(tmp, "drop")
-        c["ebudgeting_drop"]["dir"] = drop["dir"]
-        c["ebudgeting_drop"]["complete_when"] = "rename"
-        c["ebudgeting_drop"]["rescan_interval"] = "200ms"
-
-    hub = h.Hub(binary, "budget", override)
+    hub, national, drop_dir = budget_test.start(binary)
     try:
-        failed = os.path.join(drop["dir"], "failed")
+        failed = os.path.join(drop_dir, "failed")
         want = h.load_json(target_path)
 
         def deliver(name):
@@ -110,7 +99,7 @@ def run(binary):
             return bodies[-1] if ok and len(bodies) > before else None
 
         # 1. The shared export, unchanged.
-        h.drop_file(csv_path, drop["dir"])
+        h.drop_file(csv_path, drop_dir)
         got = deliver(os.path.basename(csv_path))
         if res.check("the shared export is delivered as one document", got is not None, hub.log_text()):
             compare_document(res, got, want)
@@ -141,7 +130,7 @@ def run(binary):
             src = os.path.join(hub.tmp, name)
             with open(src, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
-            h.drop_file(src, drop["dir"])
+            h.drop_file(src, drop_dir)
             got = deliver(name)
             if out is None:
                 side = next((s for s in h.sidecars(failed) if s["file"] == name), {"failed": []})
@@ -158,10 +147,7 @@ def run(binary):
                 res.check(f"vector {given!r}: sub kegiatan {out['sub_kegiatan']}",
                           rec.get("sub_kegiatan", {}).get("kode") == out["sub_kegiatan"], rec.get("sub_kegiatan"))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        national.stop()
+        h.teardown(res, hub, national.stop)
     return res.finish()
 
 

@@ -11,8 +11,9 @@ EX = os.path.join(h.EXAMPLES, "budget")
 NATIONAL = "/api/v1/realisasi-anggaran"
 
 
-def run(binary):
-    res = h.Results("budget")
+def start(binary):
+    """The budget example's hub with its drop folder in the temp dir and the
+    national finance stand-in: (hub, stand-in, drop folder)."""
     national = h.StandIn()
     drop = {}
 
@@ -24,17 +25,22 @@ def run(binary):
         c["ebudgeting_drop"]["complete_when"] = "rename"
         c["ebudgeting_drop"]["rescan_interval"] = "200ms"
 
-    hub = h.Hub(binary, "budget", override)
+    return h.Hub(binary, "budget", override), national, drop["dir"]
+
+
+def run(binary):
+    res = h.Results("budget")
+    hub, national, drop_dir = start(binary)
     try:
-        processed = os.path.join(drop["dir"], "processed")
-        failed = os.path.join(drop["dir"], "failed")
+        processed = os.path.join(drop_dir, "processed")
+        failed = os.path.join(drop_dir, "failed")
         done = lambda d, name: os.path.isdir(d) and any(
             n.startswith(name) and not n.endswith(".error.json") for n in os.listdir(d))
 
         # 1. Good exports: one document each, equal to the expected one.
         for name in ("lra-dinkes-2024-10", "lra_edgecases"):
             before = len(national.bodies(NATIONAL))
-            h.drop_file(os.path.join(EX, "samples", name + ".csv"), drop["dir"])
+            h.drop_file(os.path.join(EX, "samples", name + ".csv"), drop_dir)
             res.check(f"{name}: one document delivered",
                       h.wait_for(lambda: len(national.bodies(NATIONAL)) == before + 1), hub.log_text())
             res.check(f"{name}: file moved to processed/", h.wait_for(lambda: done(processed, name + ".csv")))
@@ -45,7 +51,7 @@ def run(binary):
         # 2. JUMLAH does not match the rows: not sent, failed/ + reason.
         name = "lra-dinkes-2024-10-jumlah-salah.csv"
         before = len(national.bodies(NATIONAL))
-        h.drop_file(os.path.join(EX, "samples", name), drop["dir"])
+        h.drop_file(os.path.join(EX, "samples", name), drop_dir)
         res.check("inconsistent export moved to failed/ with a sidecar",
                   h.wait_for(lambda: any(s["file"] == name for s in h.sidecars(failed))), hub.log_text())
         side = next((s for s in h.sidecars(failed) if s["file"] == name), {"failed": []})
@@ -57,10 +63,7 @@ def run(binary):
                   h.wait_for(lambda: hub.metric('simpul_dlq_depth{route="realisasi_anggaran"}') == 1, 5),
                   hub.metric('simpul_dlq_depth{route="realisasi_anggaran"}'))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        national.stop()
+        h.teardown(res, hub, national.stop)
     return res.finish()
 
 

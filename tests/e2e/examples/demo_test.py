@@ -75,9 +75,7 @@ def run(binary):
         res.check("/metrics shows the DLQ depth",
                   hub.metric('simpul_dlq_depth{route="pengaduan"}') == 1)
     finally:
-        if res.failed > 0:
-            print(hub.log_text())
-        hub.stop()
+        h.teardown(res, hub)
     return res.finish()
 
 

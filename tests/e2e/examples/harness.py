@@ -15,21 +15,22 @@ for HTTPS stand-ins.
 """
 import base64
 import http.client
-import http.server
 import json
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from durable_util import QuietHandler, free_port, serve, stop_server  # noqa: E402
+from durable_util import wait_for as _wait_for  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 EXAMPLES = os.path.join(REPO, "examples")
@@ -56,19 +57,20 @@ def shared_sample(*parts):
     return path if os.path.isfile(path) else None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def shared_samples(test, what, *names):
+    """Paths of the shared sample files `names` ((folder, file) pairs), or
+    None after saying why `test` skips (`what` names the samples)."""
+    paths = [shared_sample(*n) for n in names]
+    if all(paths):
+        return paths
+    folder = os.path.join(SHARED_SAMPLES, names[0][0])
+    print(f"SKIP {test}: the shared {what} samples are not in {folder}")
+    return None
 
 
 def wait_for(cond, timeout=20.0, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
+    """durable_util.wait_for with the examples' longer defaults."""
+    return _wait_for(cond, timeout, step)
 
 
 class Results:
@@ -174,16 +176,6 @@ class TestPKI:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _serve(handler, tls=None):
-    """A threading HTTP server on 127.0.0.1:0 (HTTPS with `tls`, an ssl context)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    if tls:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-        server.handle_error = lambda *a: None  # a refused handshake must not end the server
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 class TokenEndpoint:
     """OAuth2 token endpoint (client credentials, RFC 6749 4.4): issues a
     token only for grant_type=client_credentials and the right client id and
@@ -197,11 +189,9 @@ class TokenEndpoint:
         self.issued = []
         outer = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                body = self.body().decode()
                 form = dict(urllib.parse.parse_qsl(body))
                 cid, secret = form.get("client_id"), form.get("client_secret")
                 auth = self.headers.get("Authorization", "")
@@ -224,17 +214,9 @@ class TokenEndpoint:
                                                "expires_in": expires_in}
                     else:
                         status, answer = 401, {"error": "invalid_client"}
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, json.dumps(answer).encode())
 
-            def log_message(self, *args):
-                pass
-
-        self.server = _serve(Handler, tls)
+        self.server = serve(Handler, tls)
         self.port = self.server.server_address[1]
 
     def valid(self, token):
@@ -246,8 +228,7 @@ class TokenEndpoint:
             return list(self.requests)
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_server(self.server)
 
 
 class StandIn:
@@ -266,12 +247,9 @@ class StandIn:
         self.answer = answer
         outer = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(n)
+                body = self.body()
                 auth = self.headers.get("Authorization", "")
                 token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
                 status, reply = 200, b'{"ok":true}'
@@ -284,16 +262,9 @@ class StandIn:
                         outer.requests.append(("POST", self.path, dict(self.headers), body))
                 if status == 200 and outer.answer:
                     status, reply = outer.answer(self.path, body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                self.reply(status, reply)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = _serve(Handler, tls)
+        self.server = serve(Handler, tls)
         self.port = self.server.server_address[1]
 
     def bodies(self, path=None):
@@ -305,8 +276,7 @@ class StandIn:
             return [dict(d) for d in self.deliveries]
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_server(self.server)
 
 
 class Hub:
@@ -425,6 +395,16 @@ def sidecars(directory):
             if n.endswith(".error.json"):
                 out.append(load_json(os.path.join(directory, n)))
     return out
+
+
+def teardown(res, hub, *closers):
+    """The end of every example test: the hub's log when something failed,
+    then the hub and the given stand-ins/brokers stopped."""
+    if res.failed:
+        print(hub.log_text())
+    hub.stop()
+    for close in closers:
+        close()
 
 
 def main(test_fn):

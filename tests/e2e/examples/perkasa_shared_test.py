@@ -20,21 +20,12 @@ OWN = ("$.schema", "$.pemeriksaan.lolos", "$.pemeriksaan.alasan")
 
 
 def run(binary):
-    request_path, target_path = h.shared_sample(*REQUEST), h.shared_sample(*TARGET)
-    if not (request_path and target_path):
-        print(f"SKIP perkasa_shared: the shared travel-permit samples are not in {h.SHARED_SAMPLES}/travel_permit")
+    paths = h.shared_samples("perkasa_shared", "travel-permit", REQUEST, TARGET)
+    if not paths:
         return h.SKIP
+    request_path, target_path = paths
     res = h.Results("perkasa_shared")
-    stand_in = h.StandIn(perkasa_test.answer)
-    api_port = h.free_port()
-
-    def override(cfg, tmp):
-        c = cfg["connectors"]
-        c["sedunia_api"]["listen"] = f"127.0.0.1:{api_port}"
-        c["perkasa_nasional"]["url"] = f"http://127.0.0.1:{stand_in.port}{perkasa_test.NATIONAL}"
-        c["needs-review"]["url"] = f"http://127.0.0.1:{stand_in.port}{perkasa_test.DESK}"
-
-    hub = h.Hub(binary, "perkasa", override)
+    hub, stand_in, api_port = perkasa_test.start(binary)
     try:
         with open(request_path, "rb") as f:
             status, body = h.post(api_port, "/sedunia/permohonan-pdln", f.read(), "application/json")
@@ -63,10 +54,7 @@ def run(binary):
                   got.get("pemeriksaan"))
         print("perkasa_shared: differences that belong to the example: " + ("; ".join(mine) or "none"))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        stand_in.stop()
+        h.teardown(res, hub, stand_in.stop)
     return res.finish()
 
 

@@ -27,8 +27,9 @@ def answer(path, body):
                             "nomor_antrean": 7, "alasan": req["pemeriksaan"]["alasan"]}).encode()
 
 
-def run(binary):
-    res = h.Results("perkasa")
+def start(binary):
+    """The perkasa example's hub on a free API port, both services answered
+    by one stand-in: (hub, stand-in, API port)."""
     stand_in = h.StandIn(answer)
     api_port = h.free_port()
 
@@ -38,7 +39,12 @@ def run(binary):
         c["perkasa_nasional"]["url"] = f"http://127.0.0.1:{stand_in.port}{NATIONAL}"
         c["needs-review"]["url"] = f"http://127.0.0.1:{stand_in.port}{DESK}"
 
-    hub = h.Hub(binary, "perkasa", override)
+    return h.Hub(binary, "perkasa", override), stand_in, api_port
+
+
+def run(binary):
+    res = h.Results("perkasa")
+    hub, stand_in, api_port = start(binary)
     try:
         call = lambda doc: h.post(api_port, "/sedunia/permohonan-pdln",
                                   json.dumps(doc).encode(), "application/json")
@@ -97,10 +103,7 @@ def run(binary):
                 res.check(f"{name}: caller told the reasons", reply.get("catatan") == "; ".join(c["alasan"]),
                           reply.get("catatan"))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        stand_in.stop()
+        h.teardown(res, hub, stand_in.stop)
     return res.finish()
 
 

@@ -11,8 +11,6 @@ the example's own (its `schema` id, the wording of `klasifikasi.skema` /
 fields). The last will is not an observation: nothing published, nothing
 in the DLQ. Exit 77 (CTest skip) without the shared folder."""
 import json
-import os
-import subprocess
 
 import harness as h
 import sensors_test as s
@@ -23,28 +21,16 @@ OWN = ("$.schema", "$.klasifikasi.skema", "$.klasifikasi.catatan", "$.stasiun.je
 
 
 def run(binary):
-    messages_path, target_path = h.shared_sample(*MESSAGES), h.shared_sample(*TARGET)
-    if not (messages_path and target_path):
-        print(f"SKIP sensors_shared: the shared sensor samples are not in {h.SHARED_SAMPLES}/sensor")
+    paths = h.shared_samples("sensors_shared", "sensor", MESSAGES, TARGET)
+    if not paths:
         return h.SKIP
+    messages_path, target_path = paths
     res = h.Results("sensors_shared")
-    broker = s.Broker()
-    if not h.wait_for(lambda: subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port),
-                                              "-t", "probe", "-m", "x"], capture_output=True).returncode == 0, 10):
-        print("mosquitto did not start")
-        broker.stop()
+    started = s.start_broker()
+    if not started:
         return 1
-    sub = s.Subscriber(broker.port, "satudata/#")
-    h.wait_for(lambda: (s.publish(broker.port, "satudata/probe", "x") or True)
-               and any(t == "satudata/probe" for t, _ in sub.messages()), 10, 0.2)
-
-    def override(cfg, tmp):
-        c = cfg["connectors"]
-        c["broker_pemkab"]["url"] = f"tcp://127.0.0.1:{broker.port}"
-        c["broker_satudata"]["url"] = f"tcp://127.0.0.1:{broker.port}"
-        c["arsip_harian"]["dir"] = os.path.join(tmp, "satudata")
-
-    hub = h.Hub(binary, "sensors", override)
+    broker, sub = started
+    hub = s.start_hub(binary, broker, {})
     try:
         observations = lambda: {json.loads(p)["id"]: (t, json.loads(p)) for t, p in sub.messages()
                                 if t.startswith("satudata/observasi/")}
@@ -79,11 +65,7 @@ def run(binary):
                   and hub.metric('simpul_dlq_depth{route="observasi"}') == 0, hub.dlq_text()[:2000])
         print("sensors_shared: differences that belong to the example:\n  " + ("\n  ".join(own) or "none"))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        sub.stop()
-        broker.stop()
+        h.teardown(res, hub, sub.stop, broker.stop)
     return res.finish()
 
 

@@ -73,20 +73,25 @@ def publish(port, topic, payload, retain=False):
     subprocess.run(cmd, check=True, timeout=15)
 
 
-def run(binary):
-    res = h.Results("sensors")
+def start_broker():
+    """A mosquitto that answers and a subscriber on satudata/# that sees what
+    is published: (broker, subscriber), or None when mosquitto did not start."""
     broker = Broker()
     if not h.wait_for(lambda: subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port),
                                               "-t", "probe", "-m", "x"], capture_output=True).returncode == 0, 10):
         print("mosquitto did not start")
         broker.stop()
-        return 1
+        return None
     sub = Subscriber(broker.port, "satudata/#")
     # mosquitto_sub has no "subscribed" signal: wait until it sees a probe.
     h.wait_for(lambda: (publish(broker.port, "satudata/probe", "x") or True)
                and any(t == "satudata/probe" for t, _ in sub.messages()), 10, 0.2)
-    out_dir = {}
+    return broker, sub
 
+
+def start_hub(binary, broker, out_dir):
+    """The sensors example's hub on `broker`, its daily files under the temp
+    dir (`out_dir["dir"]` is set to that folder)."""
     def override(cfg, tmp):
         c = cfg["connectors"]
         c["broker_pemkab"]["url"] = f"tcp://127.0.0.1:{broker.port}"
@@ -94,7 +99,17 @@ def run(binary):
         out_dir["dir"] = os.path.join(tmp, "satudata")
         c["arsip_harian"]["dir"] = out_dir["dir"]
 
-    hub = h.Hub(binary, "sensors", override)
+    return h.Hub(binary, "sensors", override)
+
+
+def run(binary):
+    res = h.Results("sensors")
+    started = start_broker()
+    if not started:
+        return 1
+    broker, sub = started
+    out_dir = {}
+    hub = start_hub(binary, broker, out_dir)
     try:
         observations = lambda: {json.loads(p)["id"]: (t, json.loads(p)) for t, p in sub.messages()
                                 if t.startswith("satudata/observasi/")}
@@ -175,11 +190,7 @@ def run(binary):
             diff = h.json_diff(want, got)
             res.check(f"NDJSON line {want['id']} as expected", not diff, "\n".join(diff))
     finally:
-        if res.failed:
-            print(hub.log_text())
-        hub.stop()
-        sub.stop()
-        broker.stop()
+        h.teardown(res, hub, sub.stop, broker.stop)
     return res.finish()
 
 

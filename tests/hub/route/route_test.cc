@@ -244,8 +244,9 @@ class holding_output final : public connectors::output {
     held_.push_back(std::move(done));
     most_ = std::max(most_, held_.size());
   }
-  /// Answers the oldest held delivery as delivered; false when none is held.
-  bool answer_one() {
+  /// Answers the oldest held delivery (as delivered unless told otherwise);
+  /// false when none is held.
+  bool answer_one(delivery_result result = {}) {
     connectors::delivery_handler h;
     {
       std::lock_guard lock(mu_);
@@ -254,7 +255,7 @@ class holding_output final : public connectors::output {
       held_.pop_front();
       ++answered_;
     }
-    h(delivery_result{});
+    h(std::move(result));
     return true;
   }
   std::size_t held() {
@@ -414,6 +415,56 @@ TEST_F(RouteTest, AcceptedMessagesSurviveARestartAndAreDeliveredThen) {
   run_until([&] { return out.bodies.size() == 1; });
   ASSERT_EQ(out.bodies.size(), 1u);
   EXPECT_EQ(out.bodies[0], R"({"n":1})");
+}
+
+TEST_F(RouteTest, NotSentDuringADrainStaysSpooledWithoutAnAttempt) {
+  // Three sends wait inside the output when the drain begins, as with an
+  // http_client whose connections are busy.
+  outputs.push_back(std::make_unique<holding_output>());
+  auto& out = static_cast<holding_output&>(*outputs.back());
+  auto c = cfg();
+  c.retry.max_attempts = 1;  // a counted failure would dead-letter at once
+  auto first = make(c);
+  for (int n = 0; n < 3; ++n) {
+    EXPECT_EQ(submit(*first, msg(R"({"n":)" + std::to_string(n) + "}")).state,
+              ingest_result::status::accepted);
+  }
+  run_until([&] { return out.held() == 3; });
+  ASSERT_EQ(out.held(), 3u);
+  bool idle = false;
+  first->stop_accepting();
+  first->drain([&] { idle = true; });
+  io.restart();
+  io.run_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(idle) << "three sends are still in flight";
+  // The oldest was on the wire and is answered; two never left the output.
+  EXPECT_TRUE(out.answer_one());
+  for (int i = 0; i < 2; ++i) {
+    delivery_result unsent;
+    unsent.state = outcome::not_sent;
+    unsent.detail = "not sent: shutting down";
+    EXPECT_TRUE(out.answer_one(unsent));
+  }
+  run_until([&] { return idle; });
+  EXPECT_TRUE(idle);
+  EXPECT_TRUE(letters().empty()) << "not_sent is not a failure";
+  first->stop();
+  routes.clear();
+  io.restart();
+  io.run_for(std::chrono::milliseconds(20));
+  first.reset();
+  outputs.clear();
+
+  // The next run delivers exactly the two handed back, as first attempts.
+  auto& next = add_output();
+  make(c);
+  run_until([&] { return next.bodies.size() == 2; });
+  io.restart();
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(next.bodies, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+  EXPECT_EQ(next.calls(), 2);
+  EXPECT_EQ(metrics.retries.Add({{"route", "lapor"}, {"connector", "out0"}}).Value(), 0.0);
+  EXPECT_TRUE(letters().empty());
 }
 
 TEST_F(RouteTest, RequestReplyPassesTheAnswerThrough) {
