@@ -29,6 +29,36 @@ void read_ndjson(std::string_view content, record_set& out) {
   }
 }
 
+/// Appends `"s"` as a JSON string: runs that need no escape are copied whole
+/// (a row is mostly plain text), quotes, backslashes and control characters
+/// are escaped as RapidJSON's writer does.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(u, sizeof u);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
 void read_csv(std::string_view content, const input_settings& s, record_set& out) {
   fmt::csv_options o;
   o.delimiter = s.delimiter;
@@ -40,7 +70,17 @@ void read_csv(std::string_view content, const input_settings& s, record_set& out
     out.fatal = fmt::to_string(reader.error());
     return;
   }
-  const auto& columns = reader->columns();
+  // Each row becomes one JSON object keyed by the header, written directly
+  // (no DOM per row): the keys are escaped once.
+  std::vector<std::string> keys;
+  std::size_t keys_bytes = 0;
+  for (const auto& c : reader->columns()) {
+    std::string k;
+    append_json_string(k, c);
+    k += ':';
+    keys_bytes += k.size() + 1;
+    keys.push_back(std::move(k));
+  }
   while (true) {
     auto row = reader->next();
     if (!row) {
@@ -49,13 +89,19 @@ void read_csv(std::string_view content, const input_settings& s, record_set& out
       continue;
     }
     if (!*row) return;
-    rapidjson::Document obj(rapidjson::kObjectType);
-    auto& a = obj.GetAllocator();
     const auto& fields = (*row)->fields;
-    for (std::size_t i = 0; i < fields.size() && i < columns.size(); ++i) {
-      obj.AddMember(rapidjson::Value(columns[i].c_str(), a), rapidjson::Value(fields[i].c_str(), a), a);
+    std::string body;
+    std::size_t need = keys_bytes + 2;
+    for (const auto& f : fields) need += f.size() + 2;
+    body.reserve(need);
+    body += '{';
+    for (std::size_t i = 0; i < fields.size() && i < keys.size(); ++i) {
+      if (i) body += ',';
+      body += keys[i];
+      append_json_string(body, fields[i]);
     }
-    out.records.push_back({(*row)->line, fmt::write_json(obj), {}});
+    body += '}';
+    out.records.push_back({(*row)->line, std::move(body), {}});
   }
 }
 
