@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include "connectors/file/record_feed.h"
 #include "monitoring/log.h"
 
 namespace simpul::connectors::file {
@@ -268,16 +269,13 @@ void input::process(const std::string& name) {
     log->remove();
     return;
   }
-  record_set records;
   std::string content;
+  std::string too_large;
   if (size > settings_.max_file_size) {
-    records.fatal = "file is larger than max_file_size (" + std::to_string(size) + " bytes)";
-  } else {
-    if (!read_whole(path, size, content)) {
-      log_.error("cannot read " + path.string() + ": " + std::strerror(errno));
-      return;  // stays in processing/: the next start resumes it
-    }
-    records = read_records(content, settings_);
+    too_large = "file is larger than max_file_size (" + std::to_string(size) + " bytes)";
+  } else if (!read_whole(path, size, content)) {
+    log_.error("cannot read " + path.string() + ": " + std::strerror(errno));
+    return;  // stays in processing/: the next start resumes it
   }
   std::string sha = sha256_hex(content);
   if (log->done() == 0 && seen_->contains(sha)) {
@@ -287,31 +285,42 @@ void input::process(const std::string& name) {
     log->remove();
     return;
   }
-  if (records.fatal.empty()) {
-    // Pipelined: up to max_in_flight records with the hub at once; answers
-    // are logged in record order (a resume restarts after the last one).
-    offer_window window(signal_, routes_, settings_.max_in_flight);
-    auto made = window.run(
-        records.records, log->done(),
-        [&](std::size_t i, const std::string& route) {
-          // The last route's message takes the body (retries reuse the message).
-          bool last = route == routes_.back().first;
-          return make_message(name, i, records.records[i], route, last);
-        },
-        [&](std::vector<progress_log::entry> done) {
-          // Written at once; fdatasynced by the log's flusher thread, so the
-          // worker goes on offering while the disk works (see progress_log.h).
-          if (auto ok = log->append(std::move(done), progress_log::sync::background); !ok) {
-            log_.error(ok.error().message);
-            return false;
-          }
-          return true;
-        });
-    // stopped: resumed from the first unlogged record on the next start;
-    // failed: the file stays in processing/, a restart resumes it.
-    if (made != offer_window::outcome::finished) return;
+  // The records are parsed on a reader thread while the worker offers the
+  // first ones (record_feed.h); pipelined: up to max_in_flight records with
+  // the hub at once, answers logged in record order (a resume restarts
+  // after the last one).
+  record_feed feed(signal_, too_large.empty() ? max_records(content, settings_) : 0);
+  std::thread reader;
+  if (too_large.empty()) {
+    reader = std::thread([&] {
+      feed.close(read_records(content, settings_, [&](record&& r) { return feed.push(std::move(r)); }));
+    });
+  } else {
+    feed.close(too_large);
   }
-  finish(name, sha, records, *log);
+  offer_window window(signal_, routes_, settings_.max_in_flight);
+  auto made = window.run(
+      feed, log->done(),
+      [&](std::size_t i, const std::string& route) {
+        // The last route's message takes the body (retries reuse the message).
+        bool last = route == routes_.back().first;
+        return make_message(name, i, feed.at(i), route, last);
+      },
+      [&](std::vector<progress_log::entry> done) {
+        // Written at once; fdatasynced by the log's flusher thread, so the
+        // worker goes on offering while the disk works (see progress_log.h).
+        if (auto ok = log->append(std::move(done), progress_log::sync::background); !ok) {
+          log_.error(ok.error().message);
+          return false;
+        }
+        return true;
+      });
+  feed.cancel();
+  if (reader.joinable()) reader.join();
+  // stopped: resumed from the first unlogged record on the next start;
+  // failed: the file stays in processing/, a restart resumes it.
+  if (made != offer_window::outcome::finished) return;
+  finish(name, sha, feed.records(), feed.fatal(), *log);
 }
 
 message_ptr input::make_message(const std::string& name, std::size_t index, record& r,
@@ -332,14 +341,15 @@ message_ptr input::make_message(const std::string& name, std::size_t index, reco
   return msg;
 }
 
-void input::finish(const std::string& name, const std::string& sha, const record_set& records, progress_log& log) {
-  bool unreadable = !records.fatal.empty();
+void input::finish(const std::string& name, const std::string& sha, const std::vector<record>& records,
+                   const std::string& fatal, progress_log& log) {
+  bool unreadable = !fatal.empty();
   std::string failures;
   for (const auto& e : log.entries()) {
     if (e.what == progress_log::outcome::ok) continue;
     unreadable = unreadable || e.what == progress_log::outcome::unreadable ||
                  (settings_.rejected_to_failed && e.what == progress_log::outcome::rejected);
-    int line = e.index < records.records.size() ? records.records[e.index].line : 0;
+    int line = e.index < records.size() ? records[e.index].line : 0;
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
                 ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +
@@ -352,10 +362,10 @@ void input::finish(const std::string& name, const std::string& sha, const record
     log_.error("cannot move " + name + " to " + dest.string() + ": " + ec.message());
     return;
   }
-  if (!failures.empty() || !records.fatal.empty()) {
+  if (!failures.empty() || !fatal.empty()) {
     std::string sidecar = "{\n  \"file\": \"" + monitoring::json_escape(name) + "\",\n  \"sha256\": \"" + sha +
-                          "\",\n  \"records\": " + std::to_string(records.records.size()) + ",\n";
-    if (!records.fatal.empty()) sidecar += "  \"error\": \"" + monitoring::json_escape(records.fatal) + "\",\n";
+                          "\",\n  \"records\": " + std::to_string(records.size()) + ",\n";
+    if (!fatal.empty()) sidecar += "  \"error\": \"" + monitoring::json_escape(fatal) + "\",\n";
     sidecar += "  \"failed\": [" + (failures.empty() ? "" : "\n    " + failures + "\n  ") + "]\n}\n";
     fs::path side = dest;
     side += ".error.json";

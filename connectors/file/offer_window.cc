@@ -1,5 +1,7 @@
 #include "connectors/file/offer_window.h"
 
+#include "connectors/file/record_feed.h"
+
 #include <algorithm>
 #include <chrono>
 #include <deque>
@@ -38,7 +40,7 @@ struct slot {
 
 }  // namespace
 
-offer_window::outcome offer_window::run(const std::vector<record>& records, std::size_t first, const make_fn& make,
+offer_window::outcome offer_window::run(record_feed& records, std::size_t first, const make_fn& make,
                                         const commit_fn& commit) {
   auto box = std::make_shared<inbox>();
   // One short critical section per answer, and a wake-up only when the
@@ -63,10 +65,10 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
   std::size_t retrying = 0;  // offers waiting for their retry_at
   std::vector<inbox::answer> answers;
   while (true) {
-    while (window.size() < width_ && next < records.size()) {
+    for (std::size_t ready = records.ready(); window.size() < width_ && next < ready;) {
       slot& s = window.emplace_back();
       s.entry.index = next;
-      const record& r = records[next];
+      const record& r = records.at(next);
       if (!r.error.empty()) {
         s.entry.what = progress_log::outcome::unreadable;
         s.entry.reason = r.error;
@@ -88,7 +90,10 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
       if (!commit(std::move(done))) return outcome::failed;
       continue;  // refill first
     }
-    if (window.empty()) return outcome::finished;
+    if (window.empty()) {
+      bool closed = records.closed();  // before ready(): then the count is final
+      if (closed && next >= records.ready()) return outcome::finished;
+    }
 
     std::optional<clock::time_point> earliest;
     if (retrying > 0) {
@@ -101,7 +106,8 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
     {
       std::unique_lock lock(sig_->m);
       auto news = [&] {
-        return sig_->stopping || !box->answers.empty() || (earliest && *earliest <= clock::now());
+        return sig_->stopping || !box->answers.empty() || (earliest && *earliest <= clock::now()) ||
+               (window.size() < width_ && records.ready() > next) || (window.empty() && records.closed());
       };
       if (!news()) {
         box->waiting = true;
@@ -115,6 +121,7 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
     }
 
     const auto now = clock::now();
+    if (window.empty()) continue;  // woken for new records
     const std::size_t base = window.front().entry.index;
     for (auto& a : answers) {
       slot& s = window[a.record - base];  // an answered record is still in the window

@@ -1,5 +1,7 @@
 #include "connectors/file/record_reader.h"
 
+#include <algorithm>
+
 #include "mappings/formats/csv_reader.h"
 #include "mappings/formats/json.h"
 #include "mappings/formats/xml.h"
@@ -10,7 +12,7 @@ namespace fmt = simpul::mappings::formats;
 
 namespace {
 
-void read_ndjson(std::string_view content, record_set& out) {
+void read_ndjson(std::string_view content, const record_sink& sink) {
   int line = 0;
   std::size_t pos = 0;
   while (pos <= content.size()) {
@@ -23,7 +25,7 @@ void read_ndjson(std::string_view content, record_set& out) {
     if (text.find_first_not_of(" \t") != std::string_view::npos) {
       record r{line, std::string(text), {}};
       if (auto doc = fmt::parse_json(text); !doc) r.error = fmt::to_string(doc.error());
-      out.records.push_back(std::move(r));
+      if (!sink(std::move(r))) return;
     }
     pos = end + 1;
   }
@@ -59,17 +61,14 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void read_csv(std::string_view content, const input_settings& s, record_set& out) {
+std::string read_csv(std::string_view content, const input_settings& s, const record_sink& sink) {
   fmt::csv_options o;
   o.delimiter = s.delimiter;
   o.has_header = s.has_header;
   o.skip_rows = s.skip_rows;
   o.on_bad_row = fmt::bad_row_policy::collect;
   auto reader = fmt::csv_reader::open(content, o);
-  if (!reader) {
-    out.fatal = fmt::to_string(reader.error());
-    return;
-  }
+  if (!reader) return fmt::to_string(reader.error());
   // Each row becomes one JSON object keyed by the header, written directly
   // (no DOM per row): the keys are escaped once.
   std::vector<std::string> keys;
@@ -84,11 +83,11 @@ void read_csv(std::string_view content, const input_settings& s, record_set& out
   while (true) {
     auto row = reader->next();
     if (!row) {
-      out.records.push_back({row.error().line, std::string(reader->last_raw()), fmt::to_string(row.error())});
-      if (row.error().code == "csv.unterminated_quote") return;  // the reader cannot go on
+      if (!sink({row.error().line, std::string(reader->last_raw()), fmt::to_string(row.error())})) return {};
+      if (row.error().code == "csv.unterminated_quote") return {};  // the reader cannot go on
       continue;
     }
-    if (!*row) return;
+    if (!*row) return {};
     const auto& fields = (*row)->fields;
     std::string body;
     std::size_t need = keys_bytes + 2;
@@ -101,37 +100,50 @@ void read_csv(std::string_view content, const input_settings& s, record_set& out
       append_json_string(body, fields[i]);
     }
     body += '}';
-    out.records.push_back({(*row)->line, std::move(body), {}});
+    if (!sink({(*row)->line, std::move(body), {}})) return {};
   }
 }
 
 }  // namespace
 
-record_set read_records(std::string_view content, const input_settings& s) {
-  record_set out;
+std::string read_records(std::string_view content, const input_settings& s, const record_sink& sink) {
   switch (s.format) {
     case record_format::ndjson:
-      read_ndjson(content, out);
-      break;
+      read_ndjson(content, sink);
+      return {};
     case record_format::csv:
-      read_csv(content, s, out);
-      break;
+      return read_csv(content, s, sink);
     case record_format::json: {
       if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
-      if (auto doc = fmt::parse_json(content); !doc) out.fatal = fmt::to_string(doc.error());
-      else out.records.push_back({1, std::string(content), {}});
-      break;
+      if (auto doc = fmt::parse_json(content); !doc) return fmt::to_string(doc.error());
+      sink({1, std::string(content), {}});
+      return {};
     }
     case record_format::xml: {
-      if (auto doc = fmt::xml_to_json(content); !doc) out.fatal = fmt::to_string(doc.error());
-      else out.records.push_back({1, std::string(content), {}});
-      break;
+      if (auto doc = fmt::xml_to_json(content); !doc) return fmt::to_string(doc.error());
+      sink({1, std::string(content), {}});
+      return {};
     }
     case record_format::raw:
-      out.records.push_back({1, std::string(content), {}});
-      break;
+      sink({1, std::string(content), {}});
+      return {};
   }
+  return {};
+}
+
+record_set read_records(std::string_view content, const input_settings& s) {
+  record_set out;
+  out.fatal = read_records(content, s, [&out](record&& r) {
+    out.records.push_back(std::move(r));
+    return true;
+  });
   return out;
+}
+
+std::size_t max_records(std::string_view content, const input_settings& s) {
+  if (s.format != record_format::csv && s.format != record_format::ndjson) return 1;
+  // Every CSV row and NDJSON record ends a line (the last one may lack '\n').
+  return static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n')) + 1;
 }
 
 }  // namespace simpul::connectors::file
