@@ -13,7 +13,11 @@ record_feed::record_feed(std::shared_ptr<worker_signal> sig, std::size_t capacit
 }
 
 bool record_feed::push(record&& r) {
-  if (cancel_.load(std::memory_order_relaxed) || records_.size() == records_.capacity()) return false;
+  if (cancel_.load(std::memory_order_relaxed)) return false;
+  if (records_.size() == records_.capacity()) {
+    overflow_ = true;  // cannot happen with max_records; never drop rows silently
+    return false;
+  }
   records_.push_back(std::move(r));
   if (records_.size() - ready_.load(std::memory_order_relaxed) >= publish_every) publish();
   return true;
@@ -21,6 +25,7 @@ bool record_feed::push(record&& r) {
 
 void record_feed::close(std::string fatal) {
   fatal_ = std::move(fatal);
+  if (overflow_ && fatal_.empty()) fatal_ = "more records than lines in the file (reader stopped)";
   ready_.store(records_.size(), std::memory_order_release);
   closed_.store(true, std::memory_order_release);
   { std::lock_guard lock(sig_->m); }  // a worker between its check and its wait sees it

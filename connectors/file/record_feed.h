@@ -49,6 +49,7 @@ class record_feed {
   std::atomic<bool> closed_{false};
   std::atomic<bool> cancel_{false};
   std::string fatal_;
+  bool overflow_ = false;  // reader thread only
 };
 
 }  // namespace simpul::connectors::file
