@@ -36,7 +36,9 @@ namespace simpul::connectors::file {
 ///
 /// Threading: inotify is read on the io_context (stream_descriptor) and only
 /// wakes the worker; all disk work and the waits for the hub run on one
-/// worker thread per input (never on an io thread). Ownership: the hub owns it.
+/// worker thread per input (never on an io thread), helped per file by a
+/// reader thread that parses the records (record_feed.h) and the progress
+/// log's flusher thread. Ownership: the hub owns it.
 class input final : public connectors::input {
  public:
   input(boost::asio::io_context& io, input_settings s, std::string connector, std::filesystem::path state_dir);
