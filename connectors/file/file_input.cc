@@ -10,11 +10,11 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include "connectors/file/record_feed.h"
 #include "monitoring/log.h"
 
 namespace simpul::connectors::file {
@@ -46,6 +46,31 @@ bool write_atomically(const fs::path& path, const std::string& text) {
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   return ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+/// The whole file in one read loop (an istreambuf_iterator costs ~20
+/// instructions a byte). `size` is a hint; a file that grew is read to its end.
+bool read_whole(const fs::path& path, std::uintmax_t size, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  out.resize(static_cast<std::size_t>(size) + 1);
+  std::size_t have = 0;
+  while (true) {
+    if (have == out.size()) out.resize(out.size() * 2);
+    ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      errno = err;
+      return false;
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(have);
+  return true;
 }
 
 const char* content_type_of(record_format f) {
@@ -244,14 +269,13 @@ void input::process(const std::string& name) {
     log->remove();
     return;
   }
-  record_set records;
   std::string content;
+  std::string too_large;
   if (size > settings_.max_file_size) {
-    records.fatal = "file is larger than max_file_size (" + std::to_string(size) + " bytes)";
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    records = read_records(content, settings_);
+    too_large = "file is larger than max_file_size (" + std::to_string(size) + " bytes)";
+  } else if (!read_whole(path, size, content)) {
+    log_.error("cannot read " + path.string() + ": " + std::strerror(errno));
+    return;  // stays in processing/: the next start resumes it
   }
   std::string sha = sha256_hex(content);
   if (log->done() == 0 && seen_->contains(sha)) {
@@ -261,33 +285,51 @@ void input::process(const std::string& name) {
     log->remove();
     return;
   }
-  if (records.fatal.empty()) {
-    // Pipelined: up to max_in_flight records with the hub at once; answers
-    // are logged in record order (a resume restarts after the last one).
-    offer_window window(signal_, routes_, settings_.max_in_flight);
-    auto made = window.run(
-        records.records, log->done(),
-        [&](std::size_t i, const std::string& route) { return make_message(name, i, records.records[i], route); },
-        [&](std::vector<progress_log::entry> done) {
-          if (auto ok = log->append(std::move(done)); !ok) {
-            log_.error(ok.error().message);
-            return false;
-          }
-          return true;
-        });
-    // stopped: resumed from the first unlogged record on the next start;
-    // failed: the file stays in processing/, a restart resumes it.
-    if (made != offer_window::outcome::finished) return;
+  // The records are parsed on a reader thread while the worker offers the
+  // first ones (record_feed.h); pipelined: up to max_in_flight records with
+  // the hub at once, answers logged in record order (a resume restarts
+  // after the last one).
+  record_feed feed(signal_, too_large.empty() ? max_records(content, settings_) : 0);
+  std::thread reader;
+  if (too_large.empty()) {
+    reader = std::thread([&] {
+      feed.close(read_records(content, settings_, [&](record&& r) { return feed.push(std::move(r)); }));
+    });
+  } else {
+    feed.close(too_large);
   }
-  finish(name, sha, records, *log);
+  offer_window window(signal_, routes_, settings_.max_in_flight);
+  auto made = window.run(
+      feed, log->done(),
+      [&](std::size_t i, const std::string& route) {
+        // The last route's message takes the body (retries reuse the message).
+        bool last = route == routes_.back().first;
+        return make_message(name, i, feed.at(i), route, last);
+      },
+      [&](std::vector<progress_log::entry> done) {
+        // Written at once; fdatasynced by the log's flusher thread, so the
+        // worker goes on offering while the disk works (see progress_log.h).
+        if (auto ok = log->append(std::move(done), progress_log::sync::background); !ok) {
+          log_.error(ok.error().message);
+          return false;
+        }
+        return true;
+      });
+  feed.cancel();
+  if (reader.joinable()) reader.join();
+  // stopped: resumed from the first unlogged record on the next start;
+  // failed: the file stays in processing/, a restart resumes it.
+  if (made != offer_window::outcome::finished) return;
+  finish(name, sha, feed.records(), feed.fatal(), *log);
 }
 
-message_ptr input::make_message(const std::string& name, std::size_t index, const record& r,
-                                const std::string& route) const {
+message_ptr input::make_message(const std::string& name, std::size_t index, record& r,
+                                const std::string& route, bool take_body) const {
   auto msg = std::make_shared<message>();
   msg->id = make_message_id();
   msg->key = name + ":" + std::to_string(index + 1);  // stable across a resume
-  msg->body = r.body;
+  if (take_body) msg->body = std::move(r.body);
+  else msg->body = r.body;
   msg->content_type = settings_.format == record_format::raw ? settings_.content_type : content_type_of(settings_.format);
   msg->source = connector_;
   msg->route = route;
@@ -299,14 +341,15 @@ message_ptr input::make_message(const std::string& name, std::size_t index, cons
   return msg;
 }
 
-void input::finish(const std::string& name, const std::string& sha, const record_set& records, progress_log& log) {
-  bool unreadable = !records.fatal.empty();
+void input::finish(const std::string& name, const std::string& sha, const std::vector<record>& records,
+                   const std::string& fatal, progress_log& log) {
+  bool unreadable = !fatal.empty();
   std::string failures;
   for (const auto& e : log.entries()) {
     if (e.what == progress_log::outcome::ok) continue;
     unreadable = unreadable || e.what == progress_log::outcome::unreadable ||
                  (settings_.rejected_to_failed && e.what == progress_log::outcome::rejected);
-    int line = e.index < records.records.size() ? records.records[e.index].line : 0;
+    int line = e.index < records.size() ? records[e.index].line : 0;
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
                 ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +
@@ -319,10 +362,10 @@ void input::finish(const std::string& name, const std::string& sha, const record
     log_.error("cannot move " + name + " to " + dest.string() + ": " + ec.message());
     return;
   }
-  if (!failures.empty() || !records.fatal.empty()) {
+  if (!failures.empty() || !fatal.empty()) {
     std::string sidecar = "{\n  \"file\": \"" + monitoring::json_escape(name) + "\",\n  \"sha256\": \"" + sha +
-                          "\",\n  \"records\": " + std::to_string(records.records.size()) + ",\n";
-    if (!records.fatal.empty()) sidecar += "  \"error\": \"" + monitoring::json_escape(records.fatal) + "\",\n";
+                          "\",\n  \"records\": " + std::to_string(records.size()) + ",\n";
+    if (!fatal.empty()) sidecar += "  \"error\": \"" + monitoring::json_escape(fatal) + "\",\n";
     sidecar += "  \"failed\": [" + (failures.empty() ? "" : "\n    " + failures + "\n  ") + "]\n}\n";
     fs::path side = dest;
     side += ".error.json";

@@ -36,7 +36,9 @@ namespace simpul::connectors::file {
 ///
 /// Threading: inotify is read on the io_context (stream_descriptor) and only
 /// wakes the worker; all disk work and the waits for the hub run on one
-/// worker thread per input (never on an io thread). Ownership: the hub owns it.
+/// worker thread per input (never on an io thread), helped per file by a
+/// reader thread that parses the records (record_feed.h) and the progress
+/// log's flusher thread. Ownership: the hub owns it.
 class input final : public connectors::input {
  public:
   input(boost::asio::io_context& io, input_settings s, std::string connector, std::filesystem::path state_dir);
@@ -56,9 +58,11 @@ class input final : public connectors::input {
   std::vector<std::string> scan(std::chrono::steady_clock::time_point& wake);  // worker
   void claim_and_process(const std::string& name);          // worker
   void process(const std::string& name);                    // worker: the file is in processing/
-  void finish(const std::string& name, const std::string& sha, const record_set& records, progress_log& log);
-  message_ptr make_message(const std::string& name, std::size_t index, const record& r,
-                           const std::string& route) const;
+  void finish(const std::string& name, const std::string& sha, const std::vector<record>& records,
+              const std::string& fatal, progress_log& log);
+  /// `take_body`: move the record's body into the message (its last use).
+  message_ptr make_message(const std::string& name, std::size_t index, record& r, const std::string& route,
+                           bool take_body) const;
   bool stopping() const;
 
   boost::asio::io_context& io_;

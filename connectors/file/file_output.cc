@@ -98,16 +98,22 @@ void output::send(message_ptr msg, config::node_ptr route_options, delivery_hand
 
 namespace {
 
-std::string line_of(const message& msg, record_format format) {
-  std::string line = msg.body;
+/// Appends the message as one line to `out` (no copy of the body on its own).
+void append_line(std::string& out, const message& msg, record_format format) {
+  const std::size_t start = out.size();
+  out += msg.body;
   if (format == record_format::ndjson) {
     // Raw newlines in JSON are insignificant whitespace (inside strings they
     // are always escaped), so flattening keeps the value intact.
-    for (char& c : line) {
-      if (c == '\n' || c == '\r') c = ' ';
-    }
+    std::replace_if(out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+                    [](char c) { return c == '\n' || c == '\r'; }, ' ');
   }
-  if (line.empty() || line.back() != '\n') line += '\n';
+  if (out.size() == start || out.back() != '\n') out += '\n';
+}
+
+std::string line_of(const message& msg, record_format format) {
+  std::string line;
+  append_line(line, msg, format);
   return line;
 }
 
@@ -143,7 +149,10 @@ void output::drain() {
   }
   for (const auto& [name, items] : files) {
     std::string lines;
-    for (auto i : items) lines += line_of(*batch[i].msg, batch[i].opts->format);
+    std::size_t need = 0;
+    for (auto i : items) need += batch[i].msg->body.size() + 1;
+    lines.reserve(need);
+    for (auto i : items) append_line(lines, *batch[i].msg, batch[i].opts->format);
     auto r = append(settings_.dir / name, name, lines);
     for (auto i : items) results[i] = r;
   }

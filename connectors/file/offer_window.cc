@@ -1,5 +1,7 @@
 #include "connectors/file/offer_window.h"
 
+#include "connectors/file/record_feed.h"
+
 #include <algorithm>
 #include <chrono>
 #include <deque>
@@ -12,14 +14,21 @@ namespace {
 using clock = std::chrono::steady_clock;
 using status = ingest_result::status;
 
-struct answer_box {
-  std::optional<ingest_result> result;  // guarded by worker_signal::m
+/// Answers the hub gave since the worker last looked. Shared with the
+/// callbacks, which may outlive `run`. Guarded by worker_signal::m.
+struct inbox {
+  struct answer {
+    std::size_t record;
+    std::size_t route;
+    ingest_result result;
+  };
+  std::vector<answer> answers;
+  bool waiting = false;  // the worker sleeps on the cv: the next answer wakes it
 };
 
 struct route_offer {
   message_ptr msg;  // the same message (same id) on every retry
-  std::shared_ptr<answer_box> box;
-  bool pending = false;  // submitted, no answer collected yet
+  bool pending = false;  // submitted, not answered yet
   std::optional<clock::time_point> retry_at;
 };
 
@@ -31,28 +40,35 @@ struct slot {
 
 }  // namespace
 
-offer_window::outcome offer_window::run(const std::vector<record>& records, std::size_t first, const make_fn& make,
+offer_window::outcome offer_window::run(record_feed& records, std::size_t first, const make_fn& make,
                                         const commit_fn& commit) {
-  auto submit = [this](route_offer& o, std::size_t route) {
-    o.box = std::make_shared<answer_box>();
+  auto box = std::make_shared<inbox>();
+  // One short critical section per answer, and a wake-up only when the
+  // worker sleeps (the first answer of a burst clears `waiting`); the worker
+  // takes all answers at once and works on them outside the lock.
+  auto submit = [this, &box](route_offer& o, std::size_t record, std::size_t route) {
     o.pending = true;
     o.retry_at.reset();
-    routes_[route].second->submit(o.msg, [sig = sig_, box = o.box](ingest_result r) {
+    routes_[route].second->submit(o.msg, [sig = sig_, box, record, route](ingest_result r) {
+      bool wake = false;
       {
         std::lock_guard lock(sig->m);
-        box->result = std::move(r);
+        box->answers.push_back({record, route, std::move(r)});
+        wake = std::exchange(box->waiting, false);
       }
-      sig->cv.notify_all();
+      if (wake) sig->cv.notify_all();
     });
   };
 
   std::deque<slot> window;
   std::size_t next = first;
+  std::size_t retrying = 0;  // offers waiting for their retry_at
+  std::vector<inbox::answer> answers;
   while (true) {
-    while (window.size() < width_ && next < records.size()) {
+    for (std::size_t ready = records.ready(); window.size() < width_ && next < ready;) {
       slot& s = window.emplace_back();
       s.entry.index = next;
-      const record& r = records[next];
+      const record& r = records.at(next);
       if (!r.error.empty()) {
         s.entry.what = progress_log::outcome::unreadable;
         s.entry.reason = r.error;
@@ -60,7 +76,7 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
         s.offers.resize(routes_.size());
         s.open = routes_.size();
         for (std::size_t i = 0; i < routes_.size(); ++i) s.offers[i].msg = make(next, routes_[i].first);
-        for (std::size_t i = 0; i < routes_.size(); ++i) submit(s.offers[i], i);
+        for (std::size_t i = 0; i < routes_.size(); ++i) submit(s.offers[i], next, i);
       }
       ++next;
     }
@@ -74,56 +90,67 @@ offer_window::outcome offer_window::run(const std::vector<record>& records, std:
       if (!commit(std::move(done))) return outcome::failed;
       continue;  // refill first
     }
-    if (window.empty()) return outcome::finished;
+    if (window.empty()) {
+      bool closed = records.closed();  // before ready(): then the count is final
+      if (closed && next >= records.ready()) return outcome::finished;
+    }
 
-    std::vector<std::pair<route_offer*, std::size_t>> resubmit;
-    {
-      std::unique_lock lock(sig_->m);
-      auto news = [&] {
-        if (sig_->stopping) return true;
-        const auto now = clock::now();
-        for (const auto& s : window) {
-          for (const auto& o : s.offers) {
-            if ((o.pending && o.box->result) || (o.retry_at && *o.retry_at <= now)) return true;
-          }
-        }
-        return false;
-      };
-      std::optional<clock::time_point> earliest;
+    std::optional<clock::time_point> earliest;
+    if (retrying > 0) {
       for (const auto& s : window) {
         for (const auto& o : s.offers) {
           if (o.retry_at && (!earliest || *o.retry_at < *earliest)) earliest = o.retry_at;
         }
       }
-      if (earliest) sig_->cv.wait_until(lock, *earliest, news);
-      else sig_->cv.wait(lock, news);
+    }
+    {
+      std::unique_lock lock(sig_->m);
+      auto news = [&] {
+        return sig_->stopping || !box->answers.empty() || (earliest && *earliest <= clock::now()) ||
+               (window.size() < width_ && records.ready() > next) || (window.empty() && records.closed());
+      };
+      if (!news()) {
+        box->waiting = true;
+        if (earliest) sig_->cv.wait_until(lock, *earliest, news);
+        else sig_->cv.wait(lock, news);
+        box->waiting = false;
+      }
       if (sig_->stopping) return outcome::stopped;
+      answers.clear();
+      answers.swap(box->answers);
+    }
 
-      const auto now = clock::now();
+    const auto now = clock::now();
+    if (window.empty()) continue;  // woken for new records
+    const std::size_t base = window.front().entry.index;
+    for (auto& a : answers) {
+      slot& s = window[a.record - base];  // an answered record is still in the window
+      route_offer& o = s.offers[a.route];
+      o.pending = false;
+      if (a.result.state == status::unavailable) {
+        o.retry_at = now + std::clamp<std::chrono::milliseconds>(
+                               std::chrono::duration_cast<std::chrono::milliseconds>(a.result.retry_after),
+                               std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+        ++retrying;
+        continue;
+      }
+      if (a.result.state == status::rejected && s.entry.what == progress_log::outcome::ok) {
+        s.entry.what = progress_log::outcome::rejected;
+        s.entry.reason = routes_[a.route].first + ": " + (a.result.reason.empty() ? a.result.error_code : a.result.reason);
+      }
+      --s.open;
+    }
+    if (retrying > 0) {
       for (auto& s : window) {
         for (std::size_t i = 0; i < s.offers.size(); ++i) {
           route_offer& o = s.offers[i];
-          if (o.pending && o.box->result) {
-            ingest_result res = std::move(*o.box->result);
-            o.pending = false;
-            if (res.state == status::unavailable) {
-              o.retry_at = now + std::clamp<std::chrono::milliseconds>(
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(res.retry_after),
-                                     std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
-              continue;
-            }
-            if (res.state == status::rejected && s.entry.what == progress_log::outcome::ok) {
-              s.entry.what = progress_log::outcome::rejected;
-              s.entry.reason = routes_[i].first + ": " + (res.reason.empty() ? res.error_code : res.reason);
-            }
-            --s.open;
-          } else if (o.retry_at && *o.retry_at <= now) {
-            resubmit.emplace_back(&o, i);
+          if (o.retry_at && *o.retry_at <= now) {
+            --retrying;
+            submit(o, s.entry.index, i);
           }
         }
       }
     }
-    for (auto& [o, route] : resubmit) submit(*o, route);
   }
 }
 

@@ -15,6 +15,8 @@
 namespace simpul::connectors::file {
 
 /// What the file input's worker waits on: hub answers and stop both notify `cv`.
+class record_feed;
+
 struct worker_signal {
   std::mutex m;
   std::condition_variable cv;
@@ -41,9 +43,11 @@ class offer_window {
   offer_window(std::shared_ptr<worker_signal> sig, const route_list& routes, std::size_t width)
       : sig_(std::move(sig)), routes_(routes), width_(width < 1 ? 1 : width) {}
 
-  /// Offers `records[first..]`. `stopped`: stop was requested (entries not
-  /// committed are offered again on resume: at least once, same key).
-  outcome run(const std::vector<record>& records, std::size_t first, const make_fn& make, const commit_fn& commit);
+  /// Offers the feed's records from `first` on, as the reader makes them
+  /// ready; `finished` once the feed is closed and every record answered.
+  /// `stopped`: stop was requested (entries not committed are offered again
+  /// on resume: at least once, same key).
+  outcome run(record_feed& records, std::size_t first, const make_fn& make, const commit_fn& commit);
 
  private:
   std::shared_ptr<worker_signal> sig_;

@@ -9,6 +9,42 @@
 
 namespace simpul::connectors::file {
 
+struct progress_log::flusher {
+  explicit flusher(int f) : fd(f) { thread = std::thread([this] { run(); }); }
+  ~flusher() {
+    {
+      std::lock_guard lk(m);
+      stop = true;
+    }
+    cv.notify_all();
+    thread.join();
+  }
+  void run() {
+    std::unique_lock lk(m);
+    while (true) {
+      cv.wait(lk, [this] { return stop || written != synced; });
+      if (written == synced) return;  // stopping, nothing left to flush
+      std::uint64_t target = written;
+      lk.unlock();
+      bool ok = ::fdatasync(fd) == 0;
+      int err = errno;
+      lk.lock();
+      if (!ok && error == 0) error = err;
+      synced = target;
+      done.notify_all();
+    }
+  }
+  int fd;
+  std::mutex m;
+  std::condition_variable cv;    // work for the flusher
+  std::condition_variable done;  // a flush finished
+  std::uint64_t written = 0;     // batches written (guarded by m)
+  std::uint64_t synced = 0;      // of them, covered by a finished fdatasync
+  int error = 0;                 // first failed fdatasync
+  bool stop = false;
+  std::thread thread;
+};
+
 result<progress_log> progress_log::open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("file.io", "cannot open " + path.string() + ": " + std::strerror(errno));
@@ -49,10 +85,26 @@ result<progress_log> progress_log::open(const std::filesystem::path& path) {
 }
 
 progress_log::progress_log(progress_log&& o) noexcept
-    : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)), entries_(std::move(o.entries_)) {}
+    : path_(std::move(o.path_)),
+      fd_(std::exchange(o.fd_, -1)),
+      entries_(std::move(o.entries_)),
+      flusher_(std::move(o.flusher_)) {}
 
 progress_log::~progress_log() {
+  stop_flusher();  // flushes what is still pending first
   if (fd_ >= 0) ::close(fd_);
+}
+
+void progress_log::stop_flusher() { flusher_.reset(); }
+
+result<void> progress_log::flush() {
+  if (!flusher_) return {};
+  std::unique_lock lk(flusher_->m);
+  flusher_->done.wait(lk, [&] { return flusher_->synced == flusher_->written; });
+  if (flusher_->error != 0) {
+    return make_error("file.io", "cannot sync " + path_.string() + ": " + std::strerror(flusher_->error));
+  }
+  return {};
 }
 
 result<void> progress_log::append(entry e) {
@@ -61,8 +113,9 @@ result<void> progress_log::append(entry e) {
   return append(std::move(one));
 }
 
-result<void> progress_log::append(std::vector<entry> batch) {
+result<void> progress_log::append(std::vector<entry> batch, sync how) {
   std::string text;
+  text.reserve(batch.size() * 12);
   for (const auto& e : batch) {
     std::string reason = e.reason;
     for (char& c : reason) {
@@ -71,16 +124,32 @@ result<void> progress_log::append(std::vector<entry> batch) {
     const char* what = e.what == outcome::rejected     ? "\trejected\t"
                        : e.what == outcome::unreadable ? "\tunreadable\t"
                                                        : "\tok\t";
-    text += std::to_string(e.index) + what + reason + "\n";
+    text += std::to_string(e.index);
+    text += what;
+    text += reason;
+    text += '\n';
   }
-  if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fdatasync(fd_) != 0) {
+  if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+      (how == sync::now && ::fdatasync(fd_) != 0)) {
     return make_error("file.io", "cannot write " + path_.string() + ": " + std::strerror(errno));
   }
   for (auto& e : batch) entries_.push_back(std::move(e));
+  if (how == sync::background) {
+    if (!flusher_) flusher_ = std::make_shared<flusher>(fd_);
+    int err = 0;
+    {
+      std::lock_guard lk(flusher_->m);
+      ++flusher_->written;
+      err = flusher_->error;
+    }
+    flusher_->cv.notify_one();
+    if (err != 0) return make_error("file.io", "cannot sync " + path_.string() + ": " + std::strerror(err));
+  }
   return {};
 }
 
 void progress_log::remove() {
+  stop_flusher();
   std::error_code ec;
   std::filesystem::remove(path_, ec);
   if (fd_ >= 0) ::close(fd_);

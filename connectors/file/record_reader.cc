@@ -1,5 +1,7 @@
 #include "connectors/file/record_reader.h"
 
+#include <algorithm>
+
 #include "mappings/formats/csv_reader.h"
 #include "mappings/formats/json.h"
 #include "mappings/formats/xml.h"
@@ -10,7 +12,7 @@ namespace fmt = simpul::mappings::formats;
 
 namespace {
 
-void read_ndjson(std::string_view content, record_set& out) {
+void read_ndjson(std::string_view content, const record_sink& sink) {
   int line = 0;
   std::size_t pos = 0;
   while (pos <= content.size()) {
@@ -23,69 +25,125 @@ void read_ndjson(std::string_view content, record_set& out) {
     if (text.find_first_not_of(" \t") != std::string_view::npos) {
       record r{line, std::string(text), {}};
       if (auto doc = fmt::parse_json(text); !doc) r.error = fmt::to_string(doc.error());
-      out.records.push_back(std::move(r));
+      if (!sink(std::move(r))) return;
     }
     pos = end + 1;
   }
 }
 
-void read_csv(std::string_view content, const input_settings& s, record_set& out) {
+/// Appends `"s"` as a JSON string: runs that need no escape are copied whole
+/// (a row is mostly plain text), quotes, backslashes and control characters
+/// are escaped as RapidJSON's writer does.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(u, sizeof u);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+std::string read_csv(std::string_view content, const input_settings& s, const record_sink& sink) {
   fmt::csv_options o;
   o.delimiter = s.delimiter;
   o.has_header = s.has_header;
   o.skip_rows = s.skip_rows;
   o.on_bad_row = fmt::bad_row_policy::collect;
   auto reader = fmt::csv_reader::open(content, o);
-  if (!reader) {
-    out.fatal = fmt::to_string(reader.error());
-    return;
+  if (!reader) return fmt::to_string(reader.error());
+  // Each row becomes one JSON object keyed by the header, written directly
+  // (no DOM per row): the keys are escaped once.
+  std::vector<std::string> keys;
+  std::size_t keys_bytes = 0;
+  for (const auto& c : reader->columns()) {
+    std::string k;
+    append_json_string(k, c);
+    k += ':';
+    keys_bytes += k.size() + 1;
+    keys.push_back(std::move(k));
   }
-  const auto& columns = reader->columns();
   while (true) {
     auto row = reader->next();
     if (!row) {
-      out.records.push_back({row.error().line, std::string(reader->last_raw()), fmt::to_string(row.error())});
-      if (row.error().code == "csv.unterminated_quote") return;  // the reader cannot go on
+      if (!sink({row.error().line, std::string(reader->last_raw()), fmt::to_string(row.error())})) return {};
+      if (row.error().code == "csv.unterminated_quote") return {};  // the reader cannot go on
       continue;
     }
-    if (!*row) return;
-    rapidjson::Document obj(rapidjson::kObjectType);
-    auto& a = obj.GetAllocator();
+    if (!*row) return {};
     const auto& fields = (*row)->fields;
-    for (std::size_t i = 0; i < fields.size() && i < columns.size(); ++i) {
-      obj.AddMember(rapidjson::Value(columns[i].c_str(), a), rapidjson::Value(fields[i].c_str(), a), a);
+    std::string body;
+    std::size_t need = keys_bytes + 2;
+    for (const auto& f : fields) need += f.size() + 2;
+    body.reserve(need);
+    body += '{';
+    for (std::size_t i = 0; i < fields.size() && i < keys.size(); ++i) {
+      if (i) body += ',';
+      body += keys[i];
+      append_json_string(body, fields[i]);
     }
-    out.records.push_back({(*row)->line, fmt::write_json(obj), {}});
+    body += '}';
+    if (!sink({(*row)->line, std::move(body), {}})) return {};
   }
 }
 
 }  // namespace
 
-record_set read_records(std::string_view content, const input_settings& s) {
-  record_set out;
+std::string read_records(std::string_view content, const input_settings& s, const record_sink& sink) {
   switch (s.format) {
     case record_format::ndjson:
-      read_ndjson(content, out);
-      break;
+      read_ndjson(content, sink);
+      return {};
     case record_format::csv:
-      read_csv(content, s, out);
-      break;
+      return read_csv(content, s, sink);
     case record_format::json: {
       if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
-      if (auto doc = fmt::parse_json(content); !doc) out.fatal = fmt::to_string(doc.error());
-      else out.records.push_back({1, std::string(content), {}});
-      break;
+      if (auto doc = fmt::parse_json(content); !doc) return fmt::to_string(doc.error());
+      sink({1, std::string(content), {}});
+      return {};
     }
     case record_format::xml: {
-      if (auto doc = fmt::xml_to_json(content); !doc) out.fatal = fmt::to_string(doc.error());
-      else out.records.push_back({1, std::string(content), {}});
-      break;
+      if (auto doc = fmt::xml_to_json(content); !doc) return fmt::to_string(doc.error());
+      sink({1, std::string(content), {}});
+      return {};
     }
     case record_format::raw:
-      out.records.push_back({1, std::string(content), {}});
-      break;
+      sink({1, std::string(content), {}});
+      return {};
   }
+  return {};
+}
+
+record_set read_records(std::string_view content, const input_settings& s) {
+  record_set out;
+  out.fatal = read_records(content, s, [&out](record&& r) {
+    out.records.push_back(std::move(r));
+    return true;
+  });
   return out;
+}
+
+std::size_t max_records(std::string_view content, const input_settings& s) {
+  if (s.format != record_format::csv && s.format != record_format::ndjson) return 1;
+  // Every CSV row and NDJSON record ends a line (the last one may lack '\n').
+  return static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n')) + 1;
 }
 
 }  // namespace simpul::connectors::file

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,14 @@ struct record_set {
 };
 
 record_set read_records(std::string_view content, const input_settings& s);
+
+/// The same records handed to `sink` one by one as they are read (`sink`
+/// returns false to stop reading); returns the fatal error, empty if none.
+using record_sink = std::function<bool(record&&)>;
+std::string read_records(std::string_view content, const input_settings& s, const record_sink& sink);
+
+/// An upper bound of the records `content` can hold (one per line for
+/// csv/ndjson, else 1), so storage for them can be reserved up front.
+std::size_t max_records(std::string_view content, const input_settings& s);
 
 }  // namespace simpul::connectors::file

@@ -157,6 +157,14 @@ TEST_F(FileInput, CsvWithBomCrlfSemicolonAndQuotedNewlines) {
   EXPECT_TRUE(fs::exists(drop_ / "ignored.txt"));
 }
 
+TEST_F(FileInput, CsvKeysAndValuesAreEscapedAsJson) {
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}, {"delimiter", scalar(",")}}), sink);
+  drop("esc.csv", "\"a\"\"b\",c\\d,e\n\"x\ty\",\x01\xC3\xA9,\x1F\b\f/\n");
+  ASSERT_TRUE(sink->wait_count(1));
+  EXPECT_EQ(sink->taken()[0]->body, "{\"a\\\"b\":\"x\\ty\",\"c\\\\d\":\"\\u0001\xC3\xA9\",\"e\":\"\\u001F\\b\\f/\"}");
+}
+
 TEST_F(FileInput, MalformedRowIsReportedWhileGoodRowsGoThrough) {
   auto sink = std::make_shared<test::collecting_ingress>();
   add_input(settings({{"format", scalar("csv")}}), sink);
