@@ -229,8 +229,9 @@ void basic_session<Stream>::on_body(error_code ec) {
   // The stream's executor (the connection's strand) never changes after
   // construction, so any thread may copy it. `defer`, not `post`: the answer
   // usually comes at the end of another handler (the output's), so the write
-  // is queued on that I/O thread instead of waking another one (a futex or
-  // an epoll_ctl interrupt per request with `threads: 2`).
+  // is queued on that I/O thread rather than handed to another one (this
+  // hand-off then wakes no thread; Asio still wakes idle threads whenever
+  // other work is queued, see docs/performance.md).
   responder answer([s = self()](response res) {
     net::defer(s->stream_.get_executor(),
               [s, res = std::move(res)]() mutable { s->write(std::move(res)); });
