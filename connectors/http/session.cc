@@ -4,6 +4,7 @@
 #include <array>
 #include <type_traits>
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -135,9 +136,34 @@ void basic_session<Stream>::read_header() {
   parser_.emplace();
   parser_->header_limit(cfg_->header_limit);
   parser_->body_limit(cfg_->body_limit);
+  // Parse what is already buffered (usually the whole request, from the
+  // keep-alive read): a complete header goes on without another read
+  // operation, its completion post and its timer. The parser applies the
+  // same limits as in Beast's read operations.
+  if (buffer_.size() > 0) {
+    error_code ec;
+    bool more = parse_buffered(ec);
+    if (ec) return on_read_error(ec);
+    if (!more || parser_->is_header_done()) return on_header({});
+  }
   lowest().expires_after(cfg_->header_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
                            [s = self()](error_code ec, std::size_t) { s->on_header(ec); });
+}
+
+template <class Stream>
+bool basic_session<Stream>::parse_buffered(error_code& ec) {
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    auto used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      return true;
+    }
+    if (ec) return false;
+    if (used == 0) break;
+  }
+  return !parser_->is_done();
 }
 
 template <class Stream>
@@ -168,6 +194,11 @@ void basic_session<Stream>::on_header(error_code ec) {
 
 template <class Stream>
 void basic_session<Stream>::read_body() {
+  if (buffer_.size() > 0 && !parser_->is_done()) {
+    error_code ec;
+    parse_buffered(ec);
+    if (ec) return on_read_error(ec);
+  }
   if (parser_->is_done()) {
     on_body({});
     return;
@@ -196,9 +227,13 @@ void basic_session<Stream>::on_body(error_code ec) {
   request_keep_alive_ = req->msg.keep_alive();
   request_version_ = req->msg.version();
   // The stream's executor (the connection's strand) never changes after
-  // construction, so any thread may copy it.
+  // construction, so any thread may copy it. `defer`, not `post`: the answer
+  // usually comes at the end of another handler (the output's), so the write
+  // is queued on that I/O thread rather than handed to another one (this
+  // hand-off then wakes no thread; Asio still wakes idle threads whenever
+  // other work is queued, see docs/performance.md).
   responder answer([s = self()](response res) {
-    net::post(s->stream_.get_executor(),
+    net::defer(s->stream_.get_executor(),
               [s, res = std::move(res)]() mutable { s->write(std::move(res)); });
   });
   cfg_->handler(std::move(req), std::move(answer));

@@ -75,6 +75,8 @@ class basic_session : public session_base {
   void read_next();
   void on_idle_read(boost::beast::error_code ec, std::size_t n);
   void read_header();
+  /// Feeds buffered bytes to the parser; true while it needs more.
+  bool parse_buffered(boost::beast::error_code& ec);
   void on_header(boost::beast::error_code ec);
   void read_body();
   void on_body(boost::beast::error_code ec);

@@ -96,6 +96,34 @@ TEST_F(ListenerTest, ExpectContinueGetsGoAhead) {
   EXPECT_EQ(res.body(), "hallo");
 }
 
+TEST_F(ListenerTest, RequestsArrivingInOneWriteAreAnsweredInOrder) {
+  // The second request is already buffered when the first is parsed: it is
+  // parsed from the buffer afterwards, whole, and answered second.
+  start([](http::request_ptr req, http::responder a) { a.send(ok(req->msg.body())); });
+  client_connection c(l->port());
+  c.write_raw(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nsatu!"
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\ndua!");
+  boost::beast::flat_buffer buf;
+  string_response first, second;
+  bhttp::read(c.socket(), buf, first);
+  bhttp::read(c.socket(), buf, second);
+  EXPECT_EQ(first.body(), "satu!");
+  EXPECT_EQ(second.body(), "dua!");
+}
+
+TEST_F(ListenerTest, BodyOverTheLimitInTheSameWriteGets413) {
+  http::listener_options o;
+  o.body_limit = 8;
+  start([](http::request_ptr, http::responder a) { a.send(ok("")); }, o);
+  client_connection c(l->port());
+  c.write_raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n01234567890123456789");
+  boost::beast::flat_buffer buf;
+  string_response res;
+  bhttp::read(c.socket(), buf, res);
+  EXPECT_EQ(res.result_int(), 413);
+}
+
 TEST_F(ListenerTest, OversizedHeadersGet431) {
   http::listener_options o;
   o.header_limit = 1024;

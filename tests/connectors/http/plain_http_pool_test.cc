@@ -162,6 +162,28 @@ TEST_F(PlainHttpPoolTest, SendsTheRequestAsCurlWouldAndReturnsTheAnswer) {
   EXPECT_EQ(srv.requests()[0][bhttp::field::content_type], "application/json");
 }
 
+TEST_F(PlainHttpPoolTest, CallerContentLengthAndConnectionCloseDoNotBreakTheFraming) {
+  stand_in_server srv([](const string_request& q) {
+    string_response res{bhttp::status::ok, 11};
+    res.body() = std::string(q.body()) + "|" + std::string(q[bhttp::field::content_length]) + "|" +
+                 std::string(q[bhttp::field::connection]) + "|" + std::string(q["X-Kept"]);
+    return res;
+  });
+  make(srv.port());
+  auto req = post(srv.port(), "halo dunia");
+  req.headers.push_back("Content-Length: 3");
+  req.headers.push_back("Connection: close");
+  req.headers.push_back("X-Kept:   spasi");
+  auto r = call(req);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "halo dunia|10||spasi");
+  r = call(req);
+  EXPECT_EQ(r.status, 200);
+  ASSERT_EQ(srv.requests().size(), 2u);
+  EXPECT_EQ(srv.connections(), 1);  // still keep-alive
+  EXPECT_EQ(srv.requests()[1].count(bhttp::field::content_length), 1u);
+}
+
 TEST_F(PlainHttpPoolTest, GetAndHeadSendNoBody) {
   stand_in_server srv([](const string_request& q) {
     string_response res{bhttp::status::ok, 11};
