@@ -1,5 +1,8 @@
 #include "mappings/jsonata/signature.h"
 
+#include <array>
+#include <span>
+
 #include "mappings/jsonata/error.h"
 
 namespace simpul::mappings::jsonata {
@@ -36,8 +39,8 @@ bool is_type_char(char c) {
 }
 
 // Assigns args to params; `counts[i]` is how many args parameter i takes.
-bool match(const signature& sig, const std::vector<char>& syms, std::size_t pi, std::size_t ai,
-           std::vector<int>& counts) {
+bool match(const signature& sig, std::span<const char> syms, std::size_t pi, std::size_t ai,
+           std::span<int> counts) {
   if (pi == sig.params.size()) return ai == syms.size();
   const sig_param& p = sig.params[pi];
   if (p.variadic) {
@@ -103,10 +106,23 @@ std::shared_ptr<const signature> parse_signature(std::string_view text, std::int
 
 void validate_args(const signature& sig, std::vector<value>& args, const value& context,
                    std::string_view fn_name, std::int64_t pos) {
-  std::vector<char> syms;
-  syms.reserve(args.size());
-  for (const auto& a : args) syms.push_back(symbol(a));
-  std::vector<int> counts(sig.params.size(), 0);
+  // Called for every native call: small signatures use stack buffers.
+  constexpr std::size_t small = 16;
+  std::array<char, small> syms_buf;
+  std::array<int, small> counts_buf{};
+  std::vector<char> syms_heap;
+  std::vector<int> counts_heap;
+  std::span<char> syms(syms_buf.data(), args.size());
+  std::span<int> counts(counts_buf.data(), sig.params.size());
+  if (args.size() > small) {
+    syms_heap.resize(args.size());
+    syms = syms_heap;
+  }
+  if (sig.params.size() > small) {
+    counts_heap.assign(sig.params.size(), 0);
+    counts = counts_heap;
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) syms[i] = symbol(args[i]);
   if (!match(sig, syms, 0, 0, counts)) {
     // report the first argument that no parameter at its place accepts
     std::size_t bad = 0;
@@ -121,6 +137,48 @@ void validate_args(const signature& sig, std::vector<value>& args, const value& 
     ex.error.message = "Argument " + std::to_string(bad + 1) + " of function " + std::string(fn_name) +
                        " does not match function signature";
     throw ex;
+  }
+  // a<T>: every item must be a T
+  auto check_items = [&](const sig_param& p, const value& arr, std::size_t ai) {
+    for (const auto& item : arr.arr().items) {
+      if (!accepts(p.sub, symbol(item)) || item.is_undefined()) {
+        jsonata_exception ex;
+        ex.error.code = "T0412";
+        ex.error.position = pos;
+        ex.error.token = std::string(fn_name);
+        ex.error.message = "Argument " + std::to_string(ai + 1) + " of function " +
+                           std::string(fn_name) + " must be an array of " + p.sub;
+        throw ex;
+      }
+    }
+  };
+  // The common case -- one argument per parameter, no context value put in,
+  // no value wrapped into an array -- leaves `args` as it is.
+  bool reshape = false;
+  {
+    std::size_t ai = 0;
+    for (std::size_t pi = 0; pi < sig.params.size() && !reshape; ++pi) {
+      const sig_param& p = sig.params[pi];
+      if (counts[pi] == 0) {
+        reshape = p.context;
+        continue;
+      }
+      for (int k = 0; k < counts[pi]; ++k, ++ai) {
+        const value& a = args[ai];
+        if (p.types == "a" && !a.is_undefined() && !a.is_array()) reshape = true;
+      }
+    }
+  }
+  if (!reshape) {
+    std::size_t ai = 0;
+    for (std::size_t pi = 0; pi < sig.params.size(); ++pi) {
+      const sig_param& p = sig.params[pi];
+      for (int k = 0; k < counts[pi]; ++k, ++ai) {
+        if (p.types != "a" || p.sub.empty() || args[ai].is_undefined()) continue;
+        check_items(p, args[ai], ai);
+      }
+    }
+    return;
   }
   std::vector<value> out;
   out.reserve(args.size() + 1);
@@ -152,19 +210,7 @@ void validate_args(const signature& sig, std::vector<value>& args, const value& 
           wrapped.push(std::move(arg));
           arg = std::move(wrapped);
         }
-        if (!p.sub.empty()) {
-          for (const auto& item : arg.arr().items) {
-            if (!accepts(p.sub, symbol(item)) || item.is_undefined()) {
-              jsonata_exception ex;
-              ex.error.code = "T0412";
-              ex.error.position = pos;
-              ex.error.token = std::string(fn_name);
-              ex.error.message = "Argument " + std::to_string(ai + 1) + " of function " +
-                                 std::string(fn_name) + " must be an array of " + p.sub;
-              throw ex;
-            }
-          }
-        }
+        if (!p.sub.empty()) check_items(p, arg, ai);
       }
       out.push_back(std::move(arg));
     }
