@@ -12,7 +12,9 @@
 # every load in time, prints one table per scenario and writes
 # bench/results/<date>.json (+ .md table, + .png chart).
 #
-# Knobs (environment): BENCH_SECONDS (10, each timed load), BENCH_CONNECTIONS
+# Knobs (environment): BENCH_THREADS (1, the hub's io threads: on 2 cores
+# shared with wrk, nginx and the brokers one thread measured faster, see
+# docs/performance.md), BENCH_SECONDS (10, each timed load), BENCH_CONNECTIONS
 # (32, HTTP), BENCH_MQTT_WINDOW (100, MQTT messages in flight in the
 # saturated run), BENCH_MQTT_RATE_PCT (50: the fixed-rate MQTT latency run
 # offers this % of the relay's saturated msg/s; BENCH_MQTT_RATE=N fixes it), BENCH_ROWS
@@ -28,6 +30,7 @@ BUILD=${BENCH_BUILD_DIR:-$ROOT/build-bench}
 DUR=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-32}
 WINDOW=${BENCH_MQTT_WINDOW:-100}
+THREADS=${BENCH_THREADS:-1}
 MQTT_RATE_PCT=${BENCH_MQTT_RATE_PCT:-50}
 MQTT_RATE=${BENCH_MQTT_RATE:-}
 ROWS=${BENCH_ROWS:-100000}
@@ -276,7 +279,7 @@ hub:
   name: bench-$name
   data_dir: $dir/data
   log_level: warn
-  threads: 2
+  threads: $THREADS
   shutdown_timeout: 5s
   admin: {listen: 127.0.0.1:$SIMPUL_ADMIN}
 $body
@@ -616,7 +619,7 @@ hub:
   name: bench-footprint
   data_dir: $dir/data
   log_level: warn
-  threads: 2
+  threads: $THREADS
   admin: {listen: 127.0.0.1:$admin}
 connectors:
   api: {type: http_server, listen: 127.0.0.1:$port}
@@ -649,7 +652,7 @@ summary() {
     --arg cores "$(nproc)" --arg mem "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)" \
     --arg rev "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     --arg load0 "$LOAD0" --arg load1 "$(loadavg)" --arg dur "$DUR" --arg conns "$CONNS" --arg window "$WINDOW" \
-    --arg rate "${MQTT_RATE:-}" --arg ratepct "$MQTT_RATE_PCT" \
+    --arg rate "${MQTT_RATE:-}" --arg ratepct "$MQTT_RATE_PCT" --arg threads "$THREADS" \
     --arg node "$(node --version)" --arg nr "$(jq -r .version "$PEERS/node_modules/node-red/package.json")" \
     --arg jsonata "$(jq -r .version "$PEERS/node_modules/jsonata/package.json")" '
     def pick(s; y): map(select(.scenario == s and .system == y)) | first;
@@ -660,7 +663,7 @@ summary() {
                  load_before: $load0, load_after: $load1},
        settings: {seconds: ($dur | tonumber), http_connections: ($conns | tonumber), mqtt_window: ($window | tonumber),
                   mqtt_fixed_rate: (if $rate == "" then null else ($rate | tonumber) end),
-                  mqtt_fixed_rate_pct_of_relay: ($ratepct | tonumber),
+                  mqtt_fixed_rate_pct_of_relay: ($ratepct | tonumber), simpul_threads: ($threads | tonumber),
                   node: $node, node_red: $nr, jsonata_js: $jsonata},
        results: $r,
        ratios: {
