@@ -5,6 +5,7 @@
 #include "mappings/formats/csv_reader.h"
 #include "mappings/formats/json.h"
 #include "mappings/formats/xml.h"
+#include "monitoring/json_escape.h"
 
 namespace simpul::connectors::file {
 
@@ -31,36 +32,6 @@ void read_ndjson(std::string_view content, const record_sink& sink) {
   }
 }
 
-/// Appends `"s"` as a JSON string: runs that need no escape are copied whole
-/// (a row is mostly plain text), quotes, backslashes and control characters
-/// are escaped as RapidJSON's writer does.
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  out += '"';
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        out.append(u, sizeof u);
-      }
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
-
 std::string read_csv(std::string_view content, const input_settings& s, const record_sink& sink) {
   fmt::csv_options o;
   o.delimiter = s.delimiter;
@@ -75,7 +46,7 @@ std::string read_csv(std::string_view content, const input_settings& s, const re
   std::size_t keys_bytes = 0;
   for (const auto& c : reader->columns()) {
     std::string k;
-    append_json_string(k, c);
+    monitoring::append_json_string(k, c);
     k += ':';
     keys_bytes += k.size() + 1;
     keys.push_back(std::move(k));
@@ -97,7 +68,7 @@ std::string read_csv(std::string_view content, const input_settings& s, const re
     for (std::size_t i = 0; i < fields.size() && i < keys.size(); ++i) {
       if (i) body += ',';
       body += keys[i];
-      append_json_string(body, fields[i]);
+      monitoring::append_json_string(body, fields[i]);
     }
     body += '}';
     if (!sink({(*row)->line, std::move(body), {}})) return {};
