@@ -32,60 +32,19 @@ PIDS=()
 
 log() { printf '[proxy_profile] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   if [[ -n ${KEEP:-} ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_until() {
-  local deadline=$((SECONDS + $1)); shift
-  until "$@" >/dev/null 2>&1; do ((SECONDS < deadline)) || return 1; sleep 0.05; done
-}
-http_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' "$@") == 2* ]]; }
 [[ -x $SIMPUL ]] || die "missing $SIMPUL (build the simpul target in $BUILD)"
 
 # --- nginx echo (the same configuration as bench/run.sh) ---------------------
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /fixed { default_type application/json; return 200 '{"status":"ok"}'; }
-    location = /echo {
-      default_type application/json;
-      client_body_buffer_size 64k;
-      echo_read_request_body;
-      echo_request_body;
-    }
-  }
-}
-EOF
+write_nginx_conf "$WORK/nginx" "$NGINX_PORT"
 nginx -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
 wait_until 10 http_ok "http://127.0.0.1:$NGINX_PORT/fixed" || die "nginx did not start"

@@ -42,6 +42,8 @@ CSV_MAPPING=$BENCH/mappings/lapor_csv_to_national.yaml
 NODE_RED=$PEERS/node_modules/node-red/red.js
 
 log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 die() { log "error: $*"; exit 1; }
 
 # --- processes --------------------------------------------------------------
@@ -56,15 +58,6 @@ start_bg() {  # start_bg NAME CMD... ; sets LAST_PID
   PIDS+=("$LAST_PID")
 }
 
-stop_pid() {  # TERM, then KILL after 10 s; only processes this script started
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
@@ -72,19 +65,6 @@ cleanup() {
   if [[ -n $WORK && -n ${BENCH_KEEP:-} ]]; then log "kept $WORK"; fi
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_until() {  # wait_until SECONDS CMD... : poll every 50 ms
-  local deadline=$((SECONDS + $1)); shift
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
-
-http_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' "$@") == 2* ]]; }
 post_ok() { http_ok -X POST -H 'Content-Type: application/json' --data-binary @"$SAMPLE" "$1"; }
 
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
@@ -163,40 +143,7 @@ NGINX_PORT=""
 ensure_nginx() {
   [[ -n $NGINX_PORT ]] && return 0
   NGINX_PORT=$(free_port)
-  mkdir -p "$WORK/nginx"
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location = /fixed { default_type application/json; return 200 '{"status":"ok"}'; }
-    location = /rows {                 # file scenario, "-> HTTP": one log line per row
-      access_log $WORK/nginx/rows.log;
-      default_type application/json;
-      echo_read_request_body;
-      echo_request_body;
-    }
-    location = /echo {
-      default_type application/json;
-      client_body_buffer_size 64k;
-      echo_read_request_body;
-      echo_request_body;
-    }
-  }
-}
-EOF
+  write_nginx_conf "$WORK/nginx" "$NGINX_PORT"
   start_bg nginx nginx -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf"
   wait_until 10 http_ok "http://127.0.0.1:$NGINX_PORT/fixed" || die "nginx did not start"
   [[ $(curl -s -X POST --data-binary @"$SAMPLE" "http://127.0.0.1:$NGINX_PORT/echo" | jq -r .no_tiket) == LPR-* ]] \
