@@ -1,12 +1,13 @@
+# shellcheck shell=bash
 # Shared by the bench scripts (sourced, not run): process helpers and the
 # nginx echo every HTTP scenario talks to. Callers set WORK (their temp dir)
 # and PIDS=() before using them.
 
 stop_pid() {  # TERM, then KILL after 10 s; only processes the script started
-  local pid=$1 i
+  local pid=$1 _
   kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
 }
