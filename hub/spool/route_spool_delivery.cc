@@ -2,6 +2,7 @@
 // copy-forward compaction. The append side and the writer are in route_spool.cc.
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "hub/spool/bytes.h"
 #include "hub/spool/message_codec.h"
@@ -310,8 +311,35 @@ std::uint64_t route_spool::copy_forward(std::uint64_t segment, std::uint64_t bud
     ++stats_.io_errors;
     return 0;
   }
+  // A copy's attempt records may land in the next segment when the write
+  // crosses one; they must outlive the copy like any retry record does.
+  for (std::size_t i = 0, copy = 0; i < copied.size(); ++i) {
+    if (copied[i].seq != 0) {
+      copy = i;
+    } else {
+      log_->add_ref(where[i].segment, where[copy].segment);
+    }
+  }
   std::lock_guard lk(mu_);
   ++stats_.flushes;
+  // An ack or retry queued while this copy was written names the old
+  // segment, but replay applies it to the copy (it lands after it). Point it
+  // at the copy's segment, so its record outlives the copy and not just the
+  // old segment -- otherwise the ack or the attempt count is lost on reopen
+  // once the old segment goes. This includes copies acked meanwhile, which
+  // are dead but still on disk.
+  std::unordered_map<std::uint64_t, std::uint64_t> moved;  // seq -> new segment
+  for (std::size_t i = 0; i < copied.size(); ++i) {
+    if (copied[i].seq != 0) moved.emplace(copied[i].seq, where[i].segment);
+  }
+  for (auto& a : acks_) {
+    if (a.segment != segment) continue;
+    if (auto m = moved.find(a.seq); m != moved.end()) a.segment = m->second;
+  }
+  for (auto& r : retries_) {
+    if (r.segment != segment) continue;
+    if (auto m = moved.find(r.seq); m != moved.end()) r.segment = m->second;
+  }
   for (std::size_t i = 0; i < copied.size(); ++i) {
     if (copied[i].seq == 0) continue;
     auto it = entries_.find(copied[i].seq);

@@ -190,6 +190,47 @@ TEST(RouteSpool, StuckMessageDoesNotPinLaterSegments) {
   EXPECT_EQ(items[0].attempt, 1u);
 }
 
+TEST(RouteSpool, ACopiedMessageKeepsItsAttemptsWhereverTheCopyLands) {
+  // The copy's attempt record follows the copy in the same write; when that
+  // write crosses into a new segment the two end up in different ones. Each
+  // size of the other traffic moves where the copy lands.
+  int copied = 0;  // runs in which compaction ran (it needs three segments)
+  for (std::size_t size = 150; size < 260; ++size) {
+    SCOPED_TRACE("traffic of " + std::to_string(size) + " bytes");
+    temp_dir d;
+    auto o = opts_for(d);
+    o.segment_bytes = 2048;
+    o.cache_bytes = 0;
+    {
+      auto sp = route_spool::open(o);
+      ASSERT_TRUE((*sp)->append_sync({make_msg(std::string(50, 's'))}, 1));
+      auto first = (*sp)->take(0, 1);
+      ASSERT_EQ(first.size(), 1u);
+      (*sp)->retry_at(first[0], std::chrono::system_clock::now() + 1h);
+      // Two rounds of traffic: the first makes the stuck message's segment
+      // sparse so it is copied (its last messages, still unanswered, keep
+      // enough segments for compaction to run); the second moves past where
+      // the copy landed.
+      std::vector<spool_item> open_items;
+      for (int round = 0; round < 2; ++round) {
+        ASSERT_TRUE((*sp)->append_sync(make_msgs(24, size), 1));
+        for (const auto& it : (*sp)->take(0, 100)) open_items.push_back(it);
+        std::size_t keep = round == 0 ? 10 : 0;
+        for (std::size_t i = 0; i + keep < open_items.size(); ++i) (*sp)->ack(open_items[i]);
+        open_items.erase(open_items.begin(), open_items.end() - static_cast<std::ptrdiff_t>(keep));
+        ASSERT_TRUE((*sp)->flush());
+        ASSERT_TRUE((*sp)->flush());
+        if (round == 0 && (*sp)->stats().copied_forward > 0) ++copied;
+      }
+    }
+    auto sp = route_spool::open(o);
+    auto items = (*sp)->take(0, 10, std::chrono::system_clock::now() + 2h);
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].attempt, 1u);
+  }
+  EXPECT_GT(copied, 80) << "the stuck message was copied forward in most runs";
+}
+
 TEST(RouteSpool, RetryAtDelaysAndCountsAttemptsAcrossRestart) {
   temp_dir d;
   auto m = make_msg("retry me");
