@@ -181,10 +181,27 @@ bool input::stopping() const {
 void input::run() {
   // Files a previous run left half done come first.
   std::error_code ec;
-  std::vector<std::string> leftovers;
+  std::vector<std::string> leftovers, orphan_logs;
   for (const auto& e : fs::directory_iterator(settings_.processing_dir, ec)) {
     auto name = e.path().filename().string();
-    if (e.is_regular_file() && !name.starts_with(".")) leftovers.push_back(name);
+    if (!e.is_regular_file()) continue;
+    if (!name.starts_with(".")) {
+      leftovers.push_back(name);
+    } else if (name.ends_with(".progress") && name.size() > 10) {
+      orphan_logs.push_back(name);
+    }
+  }
+  // A crash between moving a finished file on and deleting its log leaves the
+  // log behind; claim_for keeps it from misleading a same-named file, and
+  // here it is cleared away (under its lock: another hub may be mid-file).
+  for (const auto& log_name : orphan_logs) {
+    auto file = settings_.processing_dir / log_name.substr(1, log_name.size() - 10);
+    if (fs::exists(file, ec)) continue;
+    auto log = progress_log::open(settings_.processing_dir / log_name);
+    if (log && !fs::exists(file, ec)) {
+      log->remove();
+      log_.info("removed the progress log " + log_name + ": its file was already moved on");
+    }
   }
   for (const auto& name : leftovers) {
     if (stopping()) return;
@@ -278,6 +295,12 @@ void input::process(const std::string& name) {
     return;  // stays in processing/: the next start resumes it
   }
   std::string sha = sha256_hex(content);
+  if (auto fresh = log->claim_for(sha); !fresh) {
+    log_.error(fresh.error().message);
+    return;  // stays in processing/: the next start resumes it
+  } else if (*fresh) {
+    log_.warn("progress log of " + name + " was left by other content; reading it from the start");
+  }
   if (log->done() == 0 && seen_->contains(sha)) {
     log_.info("skipping " + name + ": the same content was ingested before");
     fs::rename(path, settings_.processed_dir / (name + "." + utc_suffix() + ".duplicate"), ec);

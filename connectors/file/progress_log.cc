@@ -8,6 +8,12 @@
 #include <cstring>
 
 namespace simpul::connectors::file {
+namespace {
+
+// First line of a log: the SHA-256 of the content whose records it counts.
+constexpr std::string_view content_prefix = "#sha256\t";
+
+}  // namespace
 
 struct progress_log::flusher {
   explicit flusher(int f) : fd(f) { thread = std::thread([this] { run(); }); }
@@ -64,6 +70,11 @@ result<progress_log> progress_log::open(const std::filesystem::path& path) {
     auto end = text.find('\n', pos);
     if (end == std::string::npos) break;
     std::string_view line(text.data() + pos, end - pos);
+    if (line.starts_with(content_prefix)) {
+      log.content_ = std::string(line.substr(content_prefix.size()));
+      pos = end + 1;
+      continue;
+    }
     auto t1 = line.find('\t');
     auto t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 != std::string_view::npos) {
@@ -88,6 +99,7 @@ progress_log::progress_log(progress_log&& o) noexcept
     : path_(std::move(o.path_)),
       fd_(std::exchange(o.fd_, -1)),
       entries_(std::move(o.entries_)),
+      content_(std::move(o.content_)),
       flusher_(std::move(o.flusher_)) {}
 
 progress_log::~progress_log() {
@@ -96,6 +108,25 @@ progress_log::~progress_log() {
 }
 
 void progress_log::stop_flusher() { flusher_.reset(); }
+
+result<bool> progress_log::claim_for(const std::string& sha256) {
+  if (content_ == sha256) return false;
+  if (content_.empty() && !entries_.empty()) return false;  // written before content lines
+  bool stale = !content_.empty();
+  if (stale) {
+    stop_flusher();
+    if (::ftruncate(fd_, 0) != 0) {
+      return make_error("file.io", "cannot reset " + path_.string() + ": " + std::strerror(errno));
+    }
+    entries_.clear();
+  }
+  std::string line = std::string(content_prefix) + sha256 + "\n";
+  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd_) != 0) {
+    return make_error("file.io", "cannot write " + path_.string() + ": " + std::strerror(errno));
+  }
+  content_ = sha256;
+  return stale;
+}
 
 result<void> progress_log::flush() {
   if (!flusher_) return {};

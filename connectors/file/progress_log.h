@@ -52,6 +52,12 @@ class progress_log {
   /// one fdatasync before returning; `background`: flushed by the flusher
   /// thread (an earlier background flush that failed is reported here).
   result<void> append(std::vector<entry> batch, sync how = sync::now);
+  /// Ties the log to the content it tracks (its SHA-256, hex). A log whose
+  /// file was moved on but which a crash kept from being deleted would
+  /// otherwise make a later file of the same name skip its first records: a
+  /// log for other content is emptied and started over (returns true). A
+  /// log from before content lines were written is kept as it is.
+  result<bool> claim_for(const std::string& sha256);
   /// Waits until everything appended is on disk (flusher's work included).
   result<void> flush();
   /// Deletes the log (the file was moved on).
@@ -64,6 +70,7 @@ class progress_log {
   std::filesystem::path path_;
   int fd_ = -1;
   std::vector<entry> entries_;
+  std::string content_;  // the "#sha256" line, when the log has one
   std::shared_ptr<flusher> flusher_;  // shared_ptr: the type is incomplete here
 };
 

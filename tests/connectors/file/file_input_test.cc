@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/file/progress_log.h"
 #include "connectors/registry.h"
 #include "tests/connectors/support/collecting_ingress.h"
 #include "tests/connectors/support/config_builder.h"
@@ -21,6 +22,7 @@ using test::scalar;
 using test::sequence;
 using test::share;
 using status = ingest_result::status;
+using file::progress_log;
 
 void write_file(const fs::path& p, std::string_view text, bool append = false) {
   std::ofstream out(p, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
@@ -304,11 +306,13 @@ TEST_F(FileInput, PipelinedOffersAreLoggedInRecordOrder) {
   // Records 2..4 answered, record 1 not: nothing is logged, nothing new offered.
   for (std::size_t i : {3, 2, 1}) sink->answer(i);
   EXPECT_FALSE(eventually([&] { return sink->offered() > 4; }, std::chrono::milliseconds(300)));
-  EXPECT_EQ(read_file(progress), "");
+  const std::string content_line = read_file(progress);
+  EXPECT_TRUE(content_line.starts_with("#sha256\t")) << content_line;
+  EXPECT_EQ(content_line.find('\n'), content_line.size() - 1) << "only the content line";
   // Record 1 answered: 1..4 are logged in order and the window moves on.
   sink->answer(0);
   ASSERT_TRUE(eventually([&] { return sink->offered() == 8; }));
-  EXPECT_EQ(read_file(progress), "0\tok\t\n1\tok\t\n2\tok\t\n3\tok\t\n");
+  EXPECT_EQ(read_file(progress), content_line + "0\tok\t\n1\tok\t\n2\tok\t\n3\tok\t\n");
   for (std::size_t i = 4; i < 8; ++i) sink->answer(i);
   ASSERT_TRUE(eventually([&] { return sink->offered() == 10; }));
   sink->answer(9);
@@ -365,6 +369,46 @@ TEST_F(FileInput, SameFileDroppedTwiceIsIngestedOnce) {
   EXPECT_EQ(files_in(drop_ / "processed", "same.json").back().extension(), ".duplicate");
   drop("same.json", "{\"x\":2}");  // new content under the same name is new data
   ASSERT_TRUE(sink->wait_count(2));
+}
+
+TEST_F(FileInput, AProgressLogForOtherContentDoesNotSkipRows) {
+  // A crash between moving daily.ndjson on and deleting its log left the log
+  // saying 3 records were answered; a new daily.ndjson (other content) is
+  // already in processing/ when the hub starts. Its rows are all new data.
+  fs::create_directories(drop_ / "processing");
+  {
+    auto old = progress_log::open(drop_ / "processing" / ".daily.ndjson.progress");
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(old->claim_for(std::string(64, 'a')));
+    std::vector<progress_log::entry> answered;
+    for (std::size_t i = 0; i < 3; ++i) answered.push_back({i, progress_log::outcome::ok, ""});
+    ASSERT_TRUE(old->append(std::move(answered)));
+  }
+  write_file(drop_ / "processing" / "daily.ndjson", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n");
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("ndjson")}}), sink);
+  ASSERT_TRUE(sink->wait_count(4));
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed", "daily.ndjson.").size() == 1; }));
+  EXPECT_EQ(sink->offered().size(), 4u);
+  EXPECT_EQ(sink->taken().front()->body, "{\"n\":1}");
+  EXPECT_TRUE(eventually([&] { return !fs::exists(drop_ / "processing" / ".daily.ndjson.progress"); }));
+}
+
+TEST_F(FileInput, AnOrphanedProgressLogIsRemovedAtStart) {
+  fs::create_directories(drop_ / "processing");
+  auto orphan = drop_ / "processing" / ".gone.csv.progress";
+  write_file(orphan, "#sha256\t" + std::string(64, 'b') + "\n0\tok\t\n");
+  write_file(drop_ / "processing" / ".kept.csv.progress", "0\tok\t\n");
+  write_file(drop_ / "processing" / "kept.csv", "a,b\n1,2\n3,4\n");
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}}), sink);
+  // The log of a file still in processing/ is its resume point: row 1 was
+  // answered before, row 2 is offered now.
+  ASSERT_TRUE(sink->wait_count(1));
+  EXPECT_EQ(sink->taken().front()->body, "{\"a\":\"3\",\"b\":\"4\"}");
+  EXPECT_TRUE(eventually([&] { return !fs::exists(orphan); }));
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed", "kept.csv.").size() == 1; }));
+  EXPECT_EQ(sink->offered().size(), 1u);
 }
 
 TEST_F(FileInput, UnreadableJsonGoesToFailedWithTheReason) {

@@ -62,5 +62,58 @@ TEST(ProgressLog, RemoveAfterBackgroundAppendsDeletesTheLog) {
   EXPECT_TRUE(log->flush());  // nothing pending: returns at once
 }
 
+TEST(ProgressLog, ALogIsForOneContentOnly) {
+  test::temp_dir dir;
+  auto path = dir.path() / ".c.progress";
+  const std::string first(64, '1'), second(64, '2');
+  {
+    auto log = progress_log::open(path);
+    ASSERT_TRUE(log);
+    auto fresh = log->claim_for(first);
+    ASSERT_TRUE(fresh);
+    EXPECT_FALSE(*fresh) << "an empty log is not stale";
+    ASSERT_TRUE(log->append(batch(0, 3), sync::now));
+  }
+  {
+    auto log = progress_log::open(path);  // resuming the same content
+    ASSERT_TRUE(log);
+    auto same = log->claim_for(first);
+    ASSERT_TRUE(same);
+    EXPECT_FALSE(*same);
+    EXPECT_EQ(log->done(), 3u);
+  }
+  {
+    auto log = progress_log::open(path);  // other content under the same name
+    ASSERT_TRUE(log);
+    auto other = log->claim_for(second);
+    ASSERT_TRUE(other);
+    EXPECT_TRUE(*other);
+    EXPECT_EQ(log->done(), 0u);
+    ASSERT_TRUE(log->append(batch(0, 1), sync::now));
+  }
+  auto log = progress_log::open(path);
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->done(), 1u);
+  auto again = log->claim_for(second);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+}
+
+TEST(ProgressLog, ALogWithoutAContentLineIsKept) {
+  test::temp_dir dir;
+  auto path = dir.path() / ".old.progress";
+  {
+    auto log = progress_log::open(path);
+    ASSERT_TRUE(log);
+    ASSERT_TRUE(log->append(batch(0, 2), sync::now));  // as older versions wrote it
+  }
+  auto log = progress_log::open(path);
+  ASSERT_TRUE(log);
+  auto kept = log->claim_for(std::string(64, 'f'));
+  ASSERT_TRUE(kept);
+  EXPECT_FALSE(*kept);
+  EXPECT_EQ(log->done(), 2u);
+}
+
 }  // namespace
 }  // namespace simpul::connectors::file
