@@ -45,6 +45,8 @@ catalogue::catalogue(std::shared_ptr<prometheus::Registry> reg, const std::strin
       delivery_failures(counter(*reg, "simpul_delivery_failures_total",
                                 "Failed delivery attempts, by kind (retryable|permanent).")),
       retries(counter(*reg, "simpul_delivery_retries_total", "Delivery attempts after the first.")),
+      handed_back(counter(*reg, "simpul_delivery_handed_back_total",
+                          "Deliveries an output handed back unsent while draining (no attempt).")),
       dead_lettered(counter(*reg, "simpul_messages_dead_lettered_total",
                             "Messages moved to the dead-letter queue, by reason.")),
       duplicates(counter(*reg, "simpul_messages_duplicate_total",

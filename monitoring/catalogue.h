@@ -45,6 +45,7 @@ class catalogue {
   prometheus::Family<prometheus::Counter>& delivered;      // {route, connector}
   prometheus::Family<prometheus::Counter>& delivery_failures;  // {route, connector, kind}
   prometheus::Family<prometheus::Counter>& retries;        // {route, connector}
+  prometheus::Family<prometheus::Counter>& handed_back;    // {route, connector}
   prometheus::Family<prometheus::Counter>& dead_lettered;  // {route, reason}
   prometheus::Family<prometheus::Counter>& duplicates;     // {route}
   prometheus::Family<prometheus::Histogram>& delivery_duration; // {route, connector}

@@ -52,12 +52,13 @@ void perform_signed(const settings_ptr& s, const std::shared_ptr<http::curl_engi
   engine->perform(std::move(req), std::move(done));
 }
 
-delivery_result token_failure(const std::string& why) {
+delivery_result token_failure(const http::oauth2_token_source::token_error& e) {
   // The message is fine; the credentials or the token service are not:
-  // keep it for a later attempt (the retry policy bounds this).
+  // keep it for a later attempt (the retry policy bounds this). A token
+  // request handed back by a drain hands back the send waiting for it.
   delivery_result r;
-  r.state = delivery_result::outcome::retryable;
-  r.detail = why;
+  r.state = e.not_sent ? delivery_result::outcome::not_sent : delivery_result::outcome::retryable;
+  r.detail = e.why;
   return r;
 }
 

@@ -82,8 +82,9 @@ void oauth2_token_source::fetch() {
 void oauth2_token_source::on_response(curl_response res) {
   auto fail = [&](std::string why) {
     cache_.end_refresh();
-    answer(std::unexpected("oauth2 token endpoint: " + why));
+    answer(std::unexpected(token_error{"oauth2 token endpoint: " + why, res.not_sent}));
   };
+  if (res.not_sent) return fail("not sent: shutting down");
   if (res.shutting_down) return fail("shutting down");
   if (res.curl_code != 0) return fail("transport: " + res.error);
   if (res.status < 200 || res.status >= 300) {

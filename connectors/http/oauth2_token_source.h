@@ -39,7 +39,14 @@ struct oauth2_settings {
 /// for a cached token, on the caller's thread.
 class oauth2_token_source : public std::enable_shared_from_this<oauth2_token_source> {
  public:
-  using token_result = std::expected<std::string, std::string>;  ///< token, or why not
+  /// Why there is no token. `not_sent`: the token request was handed back
+  /// by a draining engine before any byte of it was written (the sends
+  /// waiting for it are not attempts either).
+  struct token_error {
+    std::string why;
+    bool not_sent = false;
+  };
+  using token_result = std::expected<std::string, token_error>;  ///< token, or why not
   using token_handler = std::function<void(token_result)>;
 
   /// `tls` carries the TLS options (CA, client certificate) used for the

@@ -31,6 +31,7 @@ delivery_queue::delivery_queue(asio::io_context& io, target t, settings s,
       permanent_failures_(m.delivery_failures.Add(
           {{"route", target_.route}, {"connector", target_.connector}, {"kind", "permanent"}})),
       retries_(m.retries.Add({{"route", target_.route}, {"connector", target_.connector}})),
+      handed_back_(m.handed_back.Add({{"route", target_.route}, {"connector", target_.connector}})),
       duration_(m.delivery_duration.Add({{"route", target_.route}, {"connector", target_.connector}},
                                         monitoring::catalogue::latency_buckets())),
       end_to_end_(m.end_to_end.Add({{"route", target_.route}},
@@ -129,6 +130,7 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     // (Outside a drain a hand-back is taken as a retryable failure below, so
     // the queue cannot spin taking it again.)
     spool_.release(item);
+    handed_back_.Increment();
     if (log().enabled(monitoring::level::debug)) {
       log().debug("not sent to " + target_.connector + " (draining): left in the spool",
                   {target_.route, item.msg->id, item.msg->trace_id});

@@ -103,6 +103,7 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
   prometheus::Counter& retryable_failures_;
   prometheus::Counter& permanent_failures_;
   prometheus::Counter& retries_;
+  prometheus::Counter& handed_back_;  ///< not_sent during a drain
   prometheus::Histogram& duration_;
   prometheus::Histogram& end_to_end_;
   prometheus::Gauge& in_flight_gauge_;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "connectors/registry.h"
 #include "tests/connectors/http/test_support.h"
@@ -124,6 +125,74 @@ TEST_P(HttpClientDrainTest, StopAcceptingWithNothingWaitingChangesNothingOnTheWi
   answers.release();
   ASSERT_TRUE(wait_until([&] { return finished() == 3; }));
   EXPECT_EQ(count(outcome::delivered), 3u);
+}
+
+// OAuth2 outputs run on libcurl. A send whose token request is still waiting
+// for a connection when the drain starts is handed back with it: no attempt.
+TEST(HttpClientDrainOAuth2, ASendWaitingForItsTokenIsHandedBack) {
+  gate answers;
+  std::atomic<int> tokens{0}, arrived{0};
+  stand_in_server srv([&](const string_request& req) {
+    if (req.target() == "/oauth2/token") {
+      ++tokens;
+      string_response res{bhttp::status::ok, 11};
+      res.set(bhttp::field::content_type, "application/json");
+      res.body() = R"({"access_token":"t)" + std::to_string(tokens.load()) +
+                   R"(","token_type":"Bearer","expires_in":1})";
+      res.prepare_payload();
+      return res;
+    }
+    ++arrived;
+    answers.wait();
+    return string_response{bhttp::status::ok, 11};
+  });
+  io_runner runner;
+  test_context tc{runner.io(), "pusat"};
+  connectors::registry reg;
+  connectors::register_all(reg);
+  // One connection to the host serves both the token endpoint and the
+  // service, so a token request waits behind a held delivery.
+  auto base = "http://127.0.0.1:" + std::to_string(srv.port());
+  auto cfg = yaml_node("url: " + base + "/terima\nmax_connections: 1\nauth:\n  type: oauth2\n"
+                       "  token_url: " + base + "/oauth2/token\n  client_id: kab-3204\n"
+                       "  client_secret: rahasia\n");
+  auto made = reg.find("http_client")->make_output(cfg, tc.ctx);
+  ASSERT_TRUE(made) << made.error().message;
+  auto client = std::move(*made);
+  ASSERT_TRUE(client->start());
+  std::mutex mu;
+  std::map<int, delivery_result> results;
+  auto send = [&](int n) {
+    auto m = std::make_shared<message>();
+    m->id = make_message_id();
+    m->body = std::to_string(n);
+    client->send(m, nullptr, [&, n](delivery_result r) {
+      std::lock_guard lock(mu);
+      results.emplace(n, std::move(r));
+    });
+  };
+  auto result_of = [&](int n) -> std::optional<delivery_result> {
+    std::lock_guard lock(mu);
+    auto it = results.find(n);
+    if (it == results.end()) return std::nullopt;
+    return it->second;
+  };
+  send(0);  // token 1, then its delivery holds the only connection
+  ASSERT_TRUE(wait_until([&] { return arrived.load() == 1; }));
+  // Token 1 lived 1 s; the next send must fetch a new one, behind send 0.
+  auto stale = std::chrono::steady_clock::now() + 1100ms;
+  ASSERT_TRUE(wait_until([&] { return std::chrono::steady_clock::now() > stale; }));
+  send(1);
+  client->stop_accepting();
+  ASSERT_TRUE(wait_until([&] { return result_of(1).has_value(); }));
+  EXPECT_EQ(result_of(1)->state, outcome::not_sent) << result_of(1)->detail;
+  answers.release();
+  ASSERT_TRUE(wait_until([&] { return result_of(0).has_value(); }));
+  EXPECT_EQ(result_of(0)->state, outcome::delivered) << result_of(0)->detail;
+  EXPECT_EQ(tokens.load(), 1) << "the second token request never reached the server";
+  client->stop();
+  client.reset();
+  EXPECT_TRUE(runner.finish());
 }
 
 INSTANTIATE_TEST_SUITE_P(Clients, HttpClientDrainTest, ::testing::Values(false, true),

@@ -448,6 +448,10 @@ TEST_F(RouteTest, NotSentDuringADrainStaysSpooledWithoutAnAttempt) {
   run_until([&] { return idle; });
   EXPECT_TRUE(idle);
   EXPECT_TRUE(letters().empty()) << "not_sent is not a failure";
+  EXPECT_EQ(metrics.handed_back.Add({{"route", "lapor"}, {"connector", "out0"}}).Value(), 2.0);
+  EXPECT_EQ(metrics.delivery_failures.Add({{"route", "lapor"}, {"connector", "out0"}, {"kind", "retryable"}})
+                .Value(),
+            0.0);
   first->stop();
   routes.clear();
   io.restart();
