@@ -11,6 +11,8 @@
 # CPU per delivered message (utime+stime from /proc/PID/stat). Nothing is
 # cached after the restart, so every message is read back from disk.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 BUILD=${1:-build}
 TOTAL=${2:-30000}
 tmp=$(mktemp -d /tmp/simpul-backlog-XXXXXX)
@@ -21,8 +23,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-api=$(port); admin=$(port); sink=$(port)
+api=$(free_port); admin=$(free_port); sink=$(free_port)
 cat >"$tmp/simpul.yaml" <<Y
 hub:
   name: bench

@@ -18,6 +18,8 @@
 # `dlq replay --remap`); PASSES=ingest skips the end-to-end passes. Each pass
 # prints the hub's CPU time (user+system, /proc/PID/stat) per message.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 BUILD=${1:-build-rel}
 MAP=${MAP:-0}
 PASSES=${PASSES:-all}
@@ -35,7 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_hub() {  # $1 durability, $2 output port
   local api=$3 admin=$4
@@ -89,7 +90,7 @@ hub_cpu_since() {  # $1: cpu_ticks at the start of the pass
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg), total=$TOTAL connections=$CONNS body=1KB"
 for dur in fsync write; do
-  api=$(port); admin=$(port); closed=$(port)
+  api=$(free_port); admin=$(free_port); closed=$(free_port)
   start_hub "$dur" "$closed" "$api" "$admin"
   echo -n "ingest     durability=$dur: "
   c0=$(cpu_ticks "$hub_pid")
@@ -98,7 +99,7 @@ for dur in fsync write; do
   stop_hub
   [ "$PASSES" = ingest ] && continue
 
-  api=$(port); admin=$(port); sink=$(port)
+  api=$(free_port); admin=$(free_port); sink=$(free_port)
   "$LOAD" sink "$sink" "$TOTAL" >"$tmp/sink.out" &
   sink_pid=$!
   start_hub "$dur" "$sink" "$api" "$admin"

@@ -9,6 +9,8 @@
 # renamed into the directory (complete_when: rename); the clock runs from
 # that rename to the sink's N-th request.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:-build}
 n=${2:-100000}
 durability=${3:-fsync}
@@ -16,14 +18,12 @@ simpul=$(cd "$build" && pwd)/simpul
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_all "${pids[@]}"
   rm -rf "$work"
 }
 trap cleanup EXIT
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-hport=$(port)
-aport=$(port)
+hport=$(free_port)
+aport=$(free_port)
 mkdir -p "$work/drop" "$work/data"
 cat > "$work/sink.js" <<'JS'
 const http = require('http');

@@ -12,6 +12,12 @@ stop_pid() {  # TERM, then KILL after 10 s; only processes the script started
   wait "$pid" 2>/dev/null || true
 }
 
+stop_all() {  # stop_all PID...: TERM each, then reap them (for EXIT traps)
+  local p
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

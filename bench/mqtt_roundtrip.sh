@@ -9,22 +9,21 @@
 # PUBACK). mosquitto_pub -l publishes N lines QoS 1; mosquitto_sub counts them
 # on the far side. Prints messages/s from the first publish to the last receipt.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:-build}
 n=${2:-20000}
 durability=${3:-fsync}
-here=$(cd "$(dirname "$0")/.." && pwd)
 simpul=$(cd "$build" && pwd)/simpul
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_all "${pids[@]}"
   rm -rf "$work"
 }
 trap cleanup EXIT
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-mport=$(port)
-aport=$(port)
+mport=$(free_port)
+aport=$(free_port)
 cat > "$work/mosquitto.conf" <<CONF
 listener $mport 127.0.0.1
 allow_anonymous true

@@ -13,7 +13,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 check "run.sh parses" bash -n "$repo/bench/run.sh"
 if command -v shellcheck >/dev/null; then
-  check "run.sh, lib.sh, proxy_profile.sh shellcheck" shellcheck -S warning "$repo/bench/run.sh" "$repo/bench/lib.sh" "$repo/bench/proxy_profile.sh" "$0"
+  check "bench scripts shellcheck" shellcheck -S warning -x "$repo/bench/run.sh" "$repo/bench/lib.sh" "$repo/bench/proxy_profile.sh" \
+    "$repo/bench/durable_ingest.sh" "$repo/bench/file_to_http.sh" "$repo/bench/mqtt_roundtrip.sh" \
+    "$repo/bench/delivery_backlog.sh" "$0"
 fi
 is_flow() { jq -e 'type == "array" and all(.[]; has("id") and has("type"))' "$1" >/dev/null; }
 for f in "$repo"/bench/peers/*.flow.json; do check "$(basename "$f") is a flow" is_flow "$f"; done
