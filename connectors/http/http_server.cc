@@ -54,11 +54,8 @@ std::string accepted_body(std::string_view id) {
   return body;
 }
 
-std::string remote_text(const boost::asio::ip::tcp::endpoint& ep) {
-  auto addr = ep.address();
-  auto host = addr.to_string();
-  if (addr.is_v6()) host = "[" + host + "]";
-  return host + ":" + std::to_string(ep.port());
+std::string remote_text(const http::inbound_request& req) {
+  return req.remote_text.empty() ? http::endpoint_text(req.remote) : req.remote_text;
 }
 
 }  // namespace
@@ -160,7 +157,7 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
   msg->attributes = {{"path", std::string(path)},
                      {"method", std::string(req.msg.method_string())},
                      {"query", std::string(query)},
-                     {"remote", remote_text(req.remote)}};
+                     {"remote", remote_text(req)}};
   if (who && !who->identity.empty()) {
     // The authenticated caller, for conditions, mappings and the audit log.
     msg->attributes.emplace_back("client", who->identity);
@@ -221,7 +218,7 @@ bool http_server::shared_state::admit(const http::inbound_request& req, const ro
   monitoring::logger::ctx where{r.route, id, {}};
   if (v.status == 429) {
     if (rate_limited) rate_limited->Add({{"route", r.route}}).Increment();
-    log.warn("rate limited: " + remote_text(req.remote), where);
+    log.warn("rate limited: " + remote_text(req), where);
     auto res = http::make_json_error(429, "http.rate_limited", "too many requests", id, version,
                                      true);
     res.set(bhttp::field::retry_after, std::to_string(std::max<long long>(1, v.retry_after.count())));
@@ -235,7 +232,7 @@ bool http_server::shared_state::admit(const http::inbound_request& req, const ro
   }
   // The reason and the peer only: never the presented credential.
   log.warn("refused " + std::to_string(v.status) + " (" + std::string(reason) + ") from " +
-               remote_text(req.remote),
+               remote_text(req),
            where);
   http::response res;
   if (v.status == 403) {

@@ -100,6 +100,13 @@ std::string make_traceparent(std::string_view trace_id) {
   return "00-" + trace + "-" + span + "-01";
 }
 
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& ep) {
+  auto addr = ep.address();
+  auto host = addr.to_string();
+  if (addr.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(ep.port());
+}
+
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);

@@ -42,6 +42,9 @@ std::string make_traceparent(std::string_view trace_id);
 using config::host_port;
 using config::parse_host_port;
 
+/// `remote` as host:port, IPv6 as `[::1]:8080` (the `remote` attribute).
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& ep);
+
 /// `Retry-After` as delay-seconds or an HTTP-date, relative to `now`.
 /// Nothing when unparseable; a date in the past gives 0.
 std::optional<std::chrono::milliseconds> parse_retry_after(

@@ -21,6 +21,7 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 struct inbound_request {
   http::request msg;
   boost::asio::ip::tcp::endpoint remote;
+  std::string remote_text;   ///< `remote` as host:port ([v6]:port), formatted once per connection
   bool tls = false;          ///< arrived over TLS
   std::string peer_identity; ///< verified client certificate's name (CN, else first SAN); empty without one
 };

@@ -42,6 +42,7 @@ basic_session<Stream>::basic_session(Stream stream, net::ip::tcp::endpoint remot
                                      std::shared_ptr<const void> keep)
     : stream_(std::move(stream)),
       remote_(std::move(remote)),
+      remote_text_(endpoint_text(remote_)),
       cfg_(std::move(cfg)),
       on_closed_(std::move(on_closed)),
       keep_(std::move(keep)) {}
@@ -221,6 +222,7 @@ void basic_session<Stream>::on_body(error_code ec) {
   auto req = std::make_shared<inbound_request>();
   req->msg = parser_->release();
   req->remote = remote_;
+  req->remote_text = remote_text_;
   req->tls = std::is_same_v<Stream, tls_stream>;
   req->peer_identity = peer_identity_;
   parser_.reset();

@@ -90,6 +90,7 @@ class basic_session : public session_base {
 
   Stream stream_;
   boost::asio::ip::tcp::endpoint remote_;
+  std::string remote_text_;  ///< remote_ formatted once (each request carries it)
   std::shared_ptr<const session_config> cfg_;
   std::function<void()> on_closed_;
   std::shared_ptr<const void> keep_;

@@ -61,6 +61,13 @@ TEST(HostPort, ParsesHostsAndPorts) {
   EXPECT_EQ(parse_host_port("x").error().code, "config.bad_listen");
 }
 
+TEST(EndpointText, HostAndPortWithIpv6Bracketed) {
+  using boost::asio::ip::make_address;
+  using boost::asio::ip::tcp;
+  EXPECT_EQ(endpoint_text(tcp::endpoint(make_address("127.0.0.1"), 8080)), "127.0.0.1:8080");
+  EXPECT_EQ(endpoint_text(tcp::endpoint(make_address("::1"), 443)), "[::1]:443");
+}
+
 TEST(RetryAfter, SecondsAndDates) {
   auto now =
       std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
