@@ -60,7 +60,12 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
       in_flight_gauge_(m.in_flight.Add({{"route", cfg.name}})),
       step_duration_(m.mapping_duration.Add({{"route", cfg.name}},
                                             monitoring::catalogue::latency_buckets())),
-      metrics_(m) {}
+      metrics_(m) {
+  // Request-reply counts deliveries itself; resolved once, not per call.
+  for (const auto& t : parts_.targets) {
+    reply_delivered_.push_back(&m.delivered.Add({{"route", name_}, {"connector", t.connector}}));
+  }
+}
 
 void route::start() {
   if (mode_ != config::route_mode::accept) return;
@@ -381,7 +386,8 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   accepted_.Increment();
   auto [out_msg, mask] = routed->routed.front();
   audit(security::audit_event::accepted, msg, out_msg, "ok");
-  const auto& t = parts_.targets[static_cast<std::size_t>(std::countr_zero(mask))];
+  const auto target = static_cast<std::size_t>(std::countr_zero(mask));
+  const auto& t = parts_.targets[target];
   // Whoever finishes first — the output or the timeout — answers the caller.
   struct call {
     std::atomic<bool> answered{false};
@@ -396,7 +402,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   ++in_flight_;
   in_flight_gauge_.Increment();
   auto self = shared_from_this();
-  auto& delivered = metrics_.delivered.Add({{"route", name_}, {"connector", t.connector}});
+  auto& delivered = *reply_delivered_[target];
   c->timer.expires_after(timeout_);
   c->timer.async_wait([c, self](boost::system::error_code ec) {
     if (ec || c->answered.exchange(true)) return;

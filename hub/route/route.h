@@ -157,6 +157,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   prometheus::Counter& mapped_;
   prometheus::Gauge& in_flight_gauge_;
   prometheus::Histogram& step_duration_;
+  std::vector<prometheus::Counter*> reply_delivered_;  ///< per target, {route, connector}
   monitoring::catalogue& metrics_;
 };
 

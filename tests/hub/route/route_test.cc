@@ -485,6 +485,7 @@ TEST_F(RouteTest, RequestReplyPassesTheAnswerThrough) {
   EXPECT_EQ(res.state, ingest_result::status::replied);
   EXPECT_EQ(res.http_status, 201);
   EXPECT_EQ(res.reply_body, "echo:{}");
+  EXPECT_EQ(metrics.delivered.Add({{"route", "lapor"}, {"connector", "out0"}}).Value(), 1.0);
 }
 
 TEST_F(RouteTest, StoppedRouteAnswersUnavailable) {
