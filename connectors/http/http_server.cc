@@ -153,11 +153,11 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
   msg->key = std::string(req.msg["X-Message-Key"]);
   auto traced = http::trace_id_from_traceparent(req.msg["traceparent"]);
   msg->trace_id = traced ? std::move(*traced) : make_trace_id();
-  msg->attributes.reserve(6);
-  msg->attributes = {{"path", std::string(path)},
-                     {"method", std::string(req.msg.method_string())},
-                     {"query", std::string(query)},
-                     {"remote", remote_text(req)}};
+  msg->attributes.reserve(6);  // (assigning a list would drop this reservation)
+  msg->attributes.emplace_back("path", std::string(path));
+  msg->attributes.emplace_back("method", std::string(req.msg.method_string()));
+  msg->attributes.emplace_back("query", std::string(query));
+  msg->attributes.emplace_back("remote", remote_text(req));
   if (who && !who->identity.empty()) {
     // The authenticated caller, for conditions, mappings and the audit log.
     msg->attributes.emplace_back("client", who->identity);
