@@ -92,14 +92,14 @@ void oauth2_token_source::on_response(curl_response res) {
     // could echo input, so only the short code is kept.
     std::string code;
     rapidjson::Document d;
-    if (!d.Parse(res.body.data(), res.body.size()).HasParseError() && d.IsObject() &&
+    if (!d.Parse<rapidjson::kParseIterativeFlag>(res.body.data(), res.body.size()).HasParseError() && d.IsObject() &&
         d.HasMember("error") && d["error"].IsString() && d["error"].GetStringLength() <= 64) {
       code = std::string(" (") + d["error"].GetString() + ")";
     }
     return fail("HTTP " + std::to_string(res.status) + code);
   }
   rapidjson::Document d;
-  if (d.Parse(res.body.data(), res.body.size()).HasParseError() || !d.IsObject() ||
+  if (d.Parse<rapidjson::kParseIterativeFlag>(res.body.data(), res.body.size()).HasParseError() || !d.IsObject() ||
       !d.HasMember("access_token") || !d["access_token"].IsString() ||
       d["access_token"].GetStringLength() == 0) {
     return fail("the response has no access_token");

@@ -13,6 +13,7 @@
 
 #include "hub/admin/display_mask.h"
 #include "hub/hub.h"
+#include "hub/route/json_text.h"
 #include "monitoring/json_escape.h"
 
 namespace simpul::hub {
@@ -235,8 +236,9 @@ void replay_ids(hub& h, const std::vector<std::string>& ids, bool remap, replay_
 
 response replay(hub& h, std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  // Iterative and depth-bounded, like every body the hub parses.
+  if (auto err = parse_json_body(body, doc)) return fail(400, "admin.bad_request", err->message);
+  if (!doc.IsObject()) {
     return fail(400, "admin.bad_request", R"(expected a JSON object: {"ids":[..]}, {"route":..,"reason":..} or {"all":true})");
   }
   replay_outcome out;

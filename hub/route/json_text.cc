@@ -16,24 +16,45 @@ step_failure malformed(std::string_view body, std::size_t offset, rapidjson::Par
       ++column;  // count characters, not UTF-8 continuation bytes
     }
   }
+  std::string where = "at line " + std::to_string(line) + ", column " + std::to_string(column) +
+                      " (offset " + std::to_string(offset) + ")";
+  if (code == rapidjson::kParseErrorTermination) {  // only the depth check stops a parse
+    return step_failure{"json.depth",
+                        "JSON nested deeper than " + std::to_string(max_json_body_depth) +
+                            " levels of arrays and objects " + where,
+                        400};
+  }
   return step_failure{"json.malformed",
-                      "malformed JSON at line " + std::to_string(line) + ", column " +
-                          std::to_string(column) + " (offset " + std::to_string(offset) +
-                          "): " + rapidjson::GetParseError_En(code),
-                      400};
+                      "malformed JSON " + where + ": " + rapidjson::GetParseError_En(code), 400};
 }
+
+/// Keeps nothing; stops the parse at the first array or object nested more
+/// than max_json_body_depth deep.
+struct depth_limit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, depth_limit> {
+  std::size_t depth = 0;
+  bool StartObject() { return ++depth <= max_json_body_depth; }
+  bool EndObject(rapidjson::SizeType) { return --depth, true; }
+  bool StartArray() { return ++depth <= max_json_body_depth; }
+  bool EndArray(rapidjson::SizeType) { return --depth, true; }
+};
+
+// The iterative parser: a recursive one runs out of stack on deeply nested
+// input (a 1 MiB body of '[' is a million levels) and takes the hub down.
+constexpr unsigned check_flags = rapidjson::kParseIterativeFlag;
 
 }  // namespace
 
 std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Document& doc) {
-  doc.Parse(body.data(), body.size());
+  // The depth check first: the Document's destructor is recursive too.
+  if (auto err = check_json_body(std::string(body))) return err;
+  doc.Parse<check_flags>(body.data(), body.size());
   if (!doc.HasParseError()) return std::nullopt;
   return malformed(body, doc.GetErrorOffset(), doc.GetParseError());
 }
 
 std::optional<step_failure> check_json_body(const std::string& body) {
-  // The same grammar and flags as Document::Parse (kParseDefaultFlags), with
-  // a handler that keeps nothing; the reader's string stack is reused per
+  // The same grammar as Document::Parse (default flags), with a handler that
+  // keeps nothing but the nesting depth; the reader's stacks are reused per
   // thread, so a well-formed body costs no allocation. A NUL-terminated
   // StringStream lets RapidJSON scan strings with SIMD; it stops at a NUL
   // exactly as the length-bounded stream of Document::Parse(str, len) does.
@@ -41,13 +62,13 @@ std::optional<step_failure> check_json_body(const std::string& body) {
   // leading 0xEF, then 0xBB, then 0xBF, each if present (a byte-order mark);
   // offsets still count from the first byte of the body.
   thread_local rapidjson::Reader reader;
-  rapidjson::BaseReaderHandler<> ignore;
+  depth_limit handler;
   std::size_t skip = 0;
   for (unsigned char bom : {0xEFu, 0xBBu, 0xBFu}) {
     if (skip < body.size() && static_cast<unsigned char>(body[skip]) == bom) ++skip;
   }
   rapidjson::StringStream in(body.c_str() + skip);
-  auto r = reader.Parse(in, ignore);
+  auto r = reader.Parse<check_flags>(in, handler);
   if (!r.IsError()) return std::nullopt;
   return malformed(body, r.Offset() + skip, r.Code());
 }

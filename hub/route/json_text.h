@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,8 +11,14 @@
 
 namespace simpul::hub {
 
+/// Arrays and objects nested deeper than this are refused (`json.depth`,
+/// 400): far beyond any real document, and well inside the stack of every
+/// recursive walk of a parsed value. (The JSONata engine's own limit is 1000.)
+inline constexpr std::size_t max_json_body_depth = 512;
+
 /// Parses a message body as JSON. On failure returns a 400 `json.malformed`
-/// failure that says what is wrong and where (line, column, byte offset).
+/// failure that says what is wrong and where (line, column, byte offset), or
+/// `json.depth` for nesting deeper than max_json_body_depth.
 std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Document& doc);
 
 /// Checks that a message body is well-formed JSON without building a DOM

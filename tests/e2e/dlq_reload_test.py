@@ -163,6 +163,14 @@ def main():
         check("replay by id runs the route's current steps",
               code == 0 and wait_for(lambda: standin.count("/copy") == copies + 1), (code, out, err))
 
+        # --- bad replay requests: a clear 400, never a crash
+        s, _, b = admin_call(admin, "POST", "/admin/dlq/replay", b'{"ids": [')
+        check("a malformed replay request is a 400 naming where it broke",
+              s == 400 and b"admin.bad_request" in b and b"line 1, column 10" in b, (s, b))
+        s, _, b = admin_call(admin, "POST", "/admin/dlq/replay", b"[" * 60000)  # under the admin body limit (64 KiB)
+        check("a deeply nested replay request is a 400 and the hub stays up",
+              s == 400 and b"nested deeper" in b and ready(admin), (s, b[:200]))
+
         # --- purge
         s, _, b = admin_call(admin, "DELETE", "/admin/dlq?route=other")
         check("purge without confirm is refused by the API", s == 400 and b"confirm" in b, (s, b))

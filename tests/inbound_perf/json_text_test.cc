@@ -1,6 +1,7 @@
 #include "hub/route/json_text.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/error/en.h>
 
 #include <string>
 #include <vector>
@@ -19,6 +20,17 @@ void expect_same(const std::string& body) {
     EXPECT_EQ(dom->code, sax->code);
     EXPECT_EQ(dom->message, sax->message) << "body: " << body;
     EXPECT_EQ(dom->http_status, sax->http_status);
+  }
+  // Both parse iteratively (no recursion on deep input); within the depth
+  // limit that gives the recursive parser's verdict, error and offset.
+  rapidjson::Document recursive;
+  recursive.Parse(body.data(), body.size());
+  ASSERT_EQ(recursive.HasParseError(), dom.has_value()) << "body: " << body;
+  if (dom) {
+    EXPECT_NE(dom->message.find("(offset " + std::to_string(recursive.GetErrorOffset()) + "): " +
+                                rapidjson::GetParseError_En(recursive.GetParseError())),
+              std::string::npos)
+        << dom->message;
   }
 }
 
@@ -64,6 +76,35 @@ TEST(JsonCheck, ByteOrderMarksAndNulsAreTreatedLikeTheDomParse) {
                         "\0"s, "\xEF\xBB\xBF"s}) {
     expect_same(b);
   }
+}
+
+TEST(JsonCheck, DeepNestingIsRefusedWithoutRunningOutOfStack) {
+  // A 1 MiB body of brackets is a million levels; a recursive parser (as
+  // before) crashed the hub on it.
+  const std::size_t levels = 500'000;
+  for (std::string open : {"[", "{\"k\":"}) {
+    std::string deep;
+    for (std::size_t i = 0; i < levels; ++i) deep += open;
+    auto err = check_json_body(deep);
+    ASSERT_TRUE(err.has_value());
+    EXPECT_EQ(err->code, "json.depth");
+    EXPECT_EQ(err->http_status, 400);
+    // It stops at the first array or object past the limit.
+    std::size_t at = max_json_body_depth * open.size();
+    EXPECT_NE(err->message.find("(offset " + std::to_string(at) + ")"), std::string::npos) << err->message;
+    rapidjson::Document doc;
+    auto dom = parse_json_body(deep, doc);
+    ASSERT_TRUE(dom.has_value());
+    EXPECT_EQ(dom->code, "json.depth");
+  }
+}
+
+TEST(JsonCheck, NestingUpToTheLimitIsAccepted) {
+  std::string ok = std::string(max_json_body_depth, '[') + std::string(max_json_body_depth, ']');
+  expect_same(ok);
+  EXPECT_FALSE(check_json_body(ok).has_value());
+  std::string one_more = "[" + ok + "]";
+  EXPECT_EQ(check_json_body(one_more)->code, "json.depth");
 }
 
 }  // namespace
