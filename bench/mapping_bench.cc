@@ -10,10 +10,13 @@
 //
 // usage: mapping_bench [seconds] [--js DIR]
 //        mapping_bench SECONDS FILE RECORD.json
+//        mapping_bench --count N FILE RECORD.json
 // The second form (bench/run.sh, scenario "mapping") times FILE over the
 // record, parse + evaluate + serialize per evaluation, and prints one JSON
 // line: FILE is a mapping YAML (run as the hub runs a `map` step) or a plain
-// JSONata expression.
+// JSONata expression. With --count N instead of SECONDS it runs exactly N
+// evaluations (no clock reads in the loop), so instruction counts under
+// valgrind --tool=callgrind divide cleanly into a cost per call.
 
 #include <sys/resource.h>
 
@@ -57,6 +60,10 @@ double run_js(const std::string& dir, double seconds) {
 
 template <class F>
 double time_loop(double seconds, F&& one) {
+  if (seconds < 0) {  // --count: a fixed number of evaluations, untimed
+    for (long i = 0, n = static_cast<long>(-seconds); i < n; ++i) one();
+    return 0;
+  }
   auto start = std::chrono::steady_clock::now();
   long n = 0;
   for (;;) {
@@ -107,6 +114,7 @@ int run_file(double seconds, const std::string& file, const std::string& record_
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--count") return run_file(-std::atof(argv[2]), argv[3], argv[4]);
   if (argc == 4 && std::string(argv[1]) != "--js" && std::string(argv[2]) != "--js")
     return run_file(std::atof(argv[1]), argv[2], argv[3]);
   double seconds = 2.0;
