@@ -93,8 +93,13 @@ constexpr std::size_t index_threshold = 8;
 
 const value* object_rep::find(std::string_view key) const {
   if (index.empty()) {
-    for (const auto& [k, v] : entries)
-      if (k.as_string() == key) return &v;
+    // small objects: a linear scan; the length and first byte settle most
+    // mismatches without a call to memcmp
+    for (const auto& [k, v] : entries) {
+      std::string_view ks = k.as_string();
+      if (ks.size() != key.size()) continue;
+      if (key.empty() || (ks[0] == key[0] && std::memcmp(ks.data(), key.data(), key.size()) == 0)) return &v;
+    }
     return nullptr;
   }
   std::size_t mask = index.size() - 1;
