@@ -143,6 +143,26 @@ TEST(Json, EvaluationsOnOneThreadShareNoVariables) {
   EXPECT_EQ(run("$g(1)", "", with_fn), "6");
 }
 
+TEST(Json, BindingsOfConsecutiveEvaluationsDoNotMix) {
+  using testing::run;
+  bindings ab{{"a", value::number(1)}, {"b", value::number(2)}};
+  bindings ab2{{"a", value::number(3)}, {"b", value::number(4)}};
+  bindings ba{{"b", value::number(5)}, {"a", value::number(6)}};
+  bindings a_twice{{"a", value::number(7)}, {"a", value::number(8)}};
+  bindings string_name{{"string", value::number(9)}, {"b", value::number(1)}};
+  EXPECT_EQ(run("$a + $b", "", ab), "3");
+  EXPECT_EQ(run("$a + $b", "", ab2), "7");
+  EXPECT_EQ(run("[$a, $b]", "", ba), "[6,5]");
+  EXPECT_EQ(run("$a", "", a_twice), "8");  // the later binding of a name wins
+  EXPECT_EQ(run("$a", "", a_twice), "8");
+  EXPECT_EQ(run("($a := 10; $c := 11; $a + $c)", "", ab), "21");
+  EXPECT_EQ(run("[$a, $b, $c]", "", ab2), "[3,4]");  // neither the reassignment nor $c stays
+  EXPECT_EQ(run("$string", "", string_name), "9");
+  EXPECT_EQ(run("$string(1)", "", ab), "\"1\"");  // the built-in is visible again
+  EXPECT_EQ(run("$b", "", ab2), "4");
+  EXPECT_EQ(run("$b"), "undefined");
+}
+
 TEST(Json, NestedCallsGetTheirOwnArguments) {
   using testing::run;
   // arguments evaluated by calls inside calls, higher-order calls and tail calls
