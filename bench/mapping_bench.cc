@@ -10,10 +10,16 @@
 //
 // usage: mapping_bench [seconds] [--js DIR]
 //        mapping_bench SECONDS FILE RECORD.json
+//        mapping_bench --count N FILE RECORD.json [--hub-vars]
 // The second form (bench/run.sh, scenario "mapping") times FILE over the
 // record, parse + evaluate + serialize per evaluation, and prints one JSON
 // line: FILE is a mapping YAML (run as the hub runs a `map` step) or a plain
-// JSONata expression.
+// JSONata expression. With --count N instead of SECONDS it runs exactly N
+// evaluations (no clock reads in the loop), so instruction counts under
+// valgrind --tool=callgrind divide cleanly into a cost per call. With
+// --hub-vars each evaluation also gets the variables a hub `map` step binds
+// ($headers, $attributes, $id, $route; see hub/route/jsonata_provider.cc),
+// built per message as the hub builds them.
 
 #include <sys/resource.h>
 
@@ -57,6 +63,10 @@ double run_js(const std::string& dir, double seconds) {
 
 template <class F>
 double time_loop(double seconds, F&& one) {
+  if (seconds < 0) {  // --count: a fixed number of evaluations, untimed
+    for (long i = 0, n = static_cast<long>(-seconds); i < n; ++i) one();
+    return 0;
+  }
   auto start = std::chrono::steady_clock::now();
   long n = 0;
   for (;;) {
@@ -67,7 +77,21 @@ double time_loop(double seconds, F&& one) {
   }
 }
 
-int run_file(double seconds, const std::string& file, const std::string& record_file) {
+// The bindings hub/route/jsonata_provider.cc gives a mapping for one HTTP
+// message (typical request headers, no attributes).
+js::bindings hub_bindings() {
+  static const std::pair<const char*, const char*> headers[] = {
+      {"host", "127.0.0.1:8080"}, {"user-agent", "wrk"}, {"content-type", "application/json"},
+      {"content-length", "321"}, {"accept", "*/*"}};
+  auto h = js::value::new_object();
+  for (const auto& [k, v] : headers) h.set(js::value::string(k), js::value::string(v));
+  return {{"headers", h},
+          {"attributes", js::value::new_object()},
+          {"id", js::value::string("01JD3Z4W8Q2N6V5X7Y9A0B1C2D")},
+          {"route", js::value::string("lapor-proxy")}};
+}
+
+int run_file(double seconds, const std::string& file, const std::string& record_file, bool hub_vars = false) {
   std::string record_text = read_file(record_file);
   std::string out;
   double rate = 0;
@@ -78,7 +102,8 @@ int run_file(double seconds, const std::string& file, const std::string& record_
       return 1;
     }
     rate = time_loop(seconds, [&] {
-      auto r = (*m)->apply(record_text, "application/json");
+      auto r = hub_vars ? (*m)->apply(record_text, "application/json", hub_bindings())
+                        : (*m)->apply(record_text, "application/json");
       if (r) out = std::move(r->body);
     });
   } else {
@@ -107,6 +132,8 @@ int run_file(double seconds, const std::string& file, const std::string& record_
 }  // namespace
 
 int main(int argc, char** argv) {
+  if ((argc == 5 || (argc == 6 && std::string(argv[5]) == "--hub-vars")) && std::string(argv[1]) == "--count")
+    return run_file(-std::atof(argv[2]), argv[3], argv[4], argc == 6);
   if (argc == 4 && std::string(argv[1]) != "--js" && std::string(argv[2]) != "--js")
     return run_file(std::atof(argv[1]), argv[2], argv[3]);
   double seconds = 2.0;

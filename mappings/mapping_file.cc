@@ -37,6 +37,7 @@ std::expected<jsonata::value, mapping_error> mapping_file::evaluate(
     return std::move(*r);
   }
   auto obj = jsonata::value::new_object();
+  obj.obj_mut().entries.reserve(fields_.size());
   for (const auto& f : fields_) {
     auto r = f.expr.evaluate(input, vars, eval_options_);
     if (!r) {

@@ -5,7 +5,7 @@
 namespace simpul::mappings::domain {
 
 domain_result<nik_info> parse_nik(std::string_view text, const nik_options& options) {
-  const std::string nik = strip_id_separators(text);
+  std::string nik = strip_id_separators(text);
   if (nik.size() != 16) return make_domain_error("NIK_FORMAT", "a NIK has exactly 16 digits");
   const std::string_view v = nik;
   if (v.substr(0, 2) < "11" || v.substr(2, 2) == "00" || v.substr(4, 2) == "00") {
@@ -20,7 +20,7 @@ domain_result<nik_info> parse_nik(std::string_view text, const nik_options& opti
     day -= 40;
     info.sex = "P";
   }
-  const civil_date today = options.today.value_or(civil_date::today());
+  const civil_date today = options.today ? *options.today : civil_date::today();  // the clock only when needed
   civil_date birth{2000 + yy, month, day};
   if (birth > today) birth.year -= 100;
   if (!birth.valid()) {
@@ -28,12 +28,14 @@ domain_result<nik_info> parse_nik(std::string_view text, const nik_options& opti
   }
   if (v.substr(12) == "0000") return make_domain_error("NIK_NOMOR_URUT", "serial 0000 is never issued");
 
-  info.nik = nik;
-  info.province_code = std::string(v.substr(0, 2));
-  info.regency_code = info.province_code + "." + std::string(v.substr(2, 2));
-  info.district_code = info.regency_code + "." + std::string(v.substr(4, 2));
+  info.province_code = v.substr(0, 2);
+  info.regency_code.reserve(5);
+  info.regency_code.append(v.substr(0, 2)).append(1, '.').append(v.substr(2, 2));
+  info.district_code.reserve(8);
+  info.district_code.append(info.regency_code).append(1, '.').append(v.substr(4, 2));
   info.birth_date = birth.iso();
-  info.serial = std::string(v.substr(12));
+  info.serial = v.substr(12);
+  info.nik = std::move(nik);  // last: `v` views it
   if (options.regions != nullptr) {
     const auto* entry = options.regions->find(info.district_code);
     if (entry == nullptr) {

@@ -25,6 +25,7 @@ domain_result<std::string> normalize_region_code(std::string_view code) {
   while (!code.empty() && (code.front() == ' ' || code.front() == '\t')) code.remove_prefix(1);
   while (!code.empty() && (code.back() == ' ' || code.back() == '\t')) code.remove_suffix(1);
   std::vector<std::string_view> segments;
+  segments.reserve(kSegmentLengths.size() + 1);  // one allocation, not three doublings
   if (code.find('.') != std::string_view::npos) {
     std::size_t start = 0;
     for (;;) {

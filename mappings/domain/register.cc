@@ -62,6 +62,7 @@ js::host_impl mask_fn(F fn) {
 
 js::value nik_object(const nik_info& n) {
   auto o = js::value::new_object();
+  o.obj_mut().entries.reserve(8);
   put(o, "nik", str(n.nik));
   put(o, "province", str(n.province_code));
   put(o, "regency", str(n.regency_code));
@@ -75,6 +76,7 @@ js::value nik_object(const nik_info& n) {
 
 js::value nip_object(const nip_info& n) {
   auto o = js::value::new_object();
+  o.obj_mut().entries.reserve(6);
   put(o, "nip", str(n.nip));
   put(o, "birthDate", str(n.birth_date));
   put(o, "tmt", str(n.tmt));

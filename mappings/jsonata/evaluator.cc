@@ -313,6 +313,15 @@ value evaluator::eval_array(const node* n, const value& input, const frame_ptr& 
   return out;
 }
 
+namespace {
+
+// Argument vectors of finished calls, kept per thread and reused so that a
+// call to a built-in or host function allocates no vector once the thread
+// has warmed up. Only empty vectors are kept: no value outlives its call.
+thread_local std::vector<std::vector<value>> spare_args;
+
+}  // namespace
+
 value evaluator::eval_call(const node* n, const value& input, const frame_ptr& env, const value* first) {
   value proc = eval(n->lhs.get(), input, env);
   if (!proc.is_function()) {
@@ -323,6 +332,10 @@ value evaluator::eval_call(const node* n, const value& input, const frame_ptr& e
     raise("T1006", n->pos, "");
   }
   std::vector<value> args;
+  if (!spare_args.empty()) {
+    args = std::move(spare_args.back());
+    spare_args.pop_back();
+  }
   args.reserve(n->items.size() + (first ? 1 : 0));
   if (first) args.push_back(*first);
   for (const auto& arg : n->items) args.push_back(eval(arg.get(), input, env));
@@ -336,6 +349,9 @@ value evaluator::eval_call(const node* n, const value& input, const frame_ptr& e
   call_env_ = &env;
   value r = apply(proc, std::move(args), input, n->pos);
   call_env_ = saved;
+  // a lambda took the vector itself; a built-in leaves it here to be reused
+  args.clear();
+  if (args.capacity() != 0 && args.capacity() <= 64 && spare_args.size() < 16) spare_args.push_back(std::move(args));
   return r;
 }
 

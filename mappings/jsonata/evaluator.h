@@ -37,7 +37,8 @@ class evaluator {
 
   value eval(const node* n, const value& input, const frame_ptr& env);
   /// Calls a function value; `input` is the context for `-` parameters.
-  value apply(const value& fn, std::vector<value> args, const value& input, std::int64_t pos);
+  /// `args` may be consumed (moved from) by the call.
+  value apply(const value& fn, std::vector<value>&& args, const value& input, std::int64_t pos);
 
   /// $eval: evaluates another tree in the calling scope.
   value eval_nested(std::shared_ptr<const node> ast, const value& input);

@@ -40,6 +40,7 @@ value evaluator::eval_group(const node* ctor, const value& input, const frame_pt
   if (!input.is_array()) {
     // one item: every key forms its own group of that item
     value result = value::new_object();
+    result.obj_mut().entries.reserve(ctor->pairs.size());
     for (std::size_t pi = 0; pi < ctor->pairs.size(); ++pi) {
       value key = eval(ctor->pairs[pi].first.get(), input, env);
       if (key.is_undefined()) continue;

@@ -198,7 +198,7 @@ value regex_match_object(const regex_program& re, std::string_view s, std::size_
 
 }  // namespace
 
-value evaluator::apply(const value& fn, std::vector<value> args, const value& input, std::int64_t pos) {
+value evaluator::apply(const value& fn, std::vector<value>&& args, const value& input, std::int64_t pos) {
   if (!fn.is_function()) raise("T1006", pos);
   const function_rep& f = fn.fn();
   switch (f.kind) {

@@ -12,9 +12,12 @@
 namespace simpul::mappings::jsonata {
 namespace {
 
-// Builds values straight from SAX events.
+// Builds values straight from SAX events. Keys and values wait on one stack
+// until their container closes; RapidJSON then gives the member count, so
+// each array and object is allocated once at its final size.
 class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> {
  public:
+  explicit builder(std::vector<value>& stack) : stack_(stack) {}
   bool Null() { return add(value::null()); }
   bool Bool(bool b) { return add(value::boolean(b)); }
   bool Int(int i) { return add(value::number(i)); }
@@ -23,46 +26,37 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
   bool Uint64(std::uint64_t u) { return add(value::number(static_cast<double>(u))); }
   bool Double(double d) { return add(value::number(d)); }
   bool String(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    keys_.push_back(value::string({s, n}));
-    return true;
-  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
   // Nesting is bounded so that recursive walks of a value stay within the stack.
   static constexpr std::size_t max_nesting = 1000;
-  bool StartObject() {
-    if (stack_.size() >= max_nesting) return false;
-    stack_.push_back(value::new_object());
-    return true;
+  bool StartObject() { return ++depth_ <= max_nesting; }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth_;
+    const std::size_t first = stack_.size() - 2 * static_cast<std::size_t>(members);
+    value o = value::new_object();
+    o.obj_mut().entries.reserve(members);
+    // put() keeps the first position and the last value of a repeated key
+    for (std::size_t i = first; i < stack_.size(); i += 2) o.set(std::move(stack_[i]), std::move(stack_[i + 1]));
+    stack_.resize(first);
+    return add(std::move(o));
   }
-  bool EndObject(rapidjson::SizeType) { return close(); }
-  bool StartArray() {
-    if (stack_.size() >= max_nesting) return false;
-    stack_.push_back(value::new_array());
-    return true;
+  bool StartArray() { return ++depth_ <= max_nesting; }
+  bool EndArray(rapidjson::SizeType items) {
+    --depth_;
+    const std::size_t first = stack_.size() - items;
+    value a = value::new_array(0, items);
+    for (std::size_t i = first; i < stack_.size(); ++i) a.push(std::move(stack_[i]));
+    stack_.resize(first);
+    return add(std::move(a));
   }
-  bool EndArray(rapidjson::SizeType) { return close(); }
-
-  value result;
 
  private:
   bool add(value v) {
-    if (stack_.empty()) {
-      result = std::move(v);
-    } else if (stack_.back().is_array()) {
-      stack_.back().push(std::move(v));
-    } else {
-      stack_.back().set(std::move(keys_.back()), std::move(v));
-      keys_.pop_back();
-    }
+    stack_.push_back(std::move(v));
     return true;
   }
-  bool close() {
-    value v = std::move(stack_.back());
-    stack_.pop_back();
-    return add(std::move(v));
-  }
-  std::vector<value> stack_;
-  std::vector<value> keys_;
+  std::vector<value>& stack_;
+  std::size_t depth_ = 0;
 };
 
 void indent(std::string& out, int level) {
@@ -176,19 +170,41 @@ static std::string surrogates_to_wtf8(std::string_view text) {
   return out;
 }
 
-static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
-  builder b;
+// Per-thread scratch of parse_json, kept between calls so that a parse
+// allocates only the values it returns: the text is copied into `text` and
+// parsed in place (RapidJSON's SSE2 string and whitespace scans apply to
+// in-situ streams only), and the reader's and builder's stacks keep their
+// capacity.
+struct parse_scratch {
+  std::string text;
+  std::vector<value> stack;
   rapidjson::Reader reader;
-  rapidjson::MemoryStream ms(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
-  auto ok = reader.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseStopWhenDoneFlag |
-                           rapidjson::kParseIterativeFlag>(is, b);
+  bool busy = false;
+};
+
+static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
+  thread_local parse_scratch shared;
+  parse_scratch local;
+  parse_scratch& sc = shared.busy ? local : shared;  // never re-entered today; stay correct if it is
+  sc.busy = true;
+  sc.text.assign(text);  // NUL-terminated: the in-situ stream stops there as MemoryStream did at its end
+  sc.stack.clear();
+  builder b(sc.stack);
+  rapidjson::InsituStringStream is(sc.text.data());
+  auto ok = sc.reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag |
+                            rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(is, b);
   code = ok.Code();
+  value result;
+  if (!ok.IsError() && sc.stack.size() == 1) result = std::move(sc.stack.front());
+  sc.stack.clear();
+  if (sc.text.capacity() > 1 << 20) std::string().swap(sc.text);  // do not pin one huge body per thread
+  if (sc.stack.capacity() > 1 << 16) std::vector<value>().swap(sc.stack);
+  sc.busy = false;
   if (ok.IsError()) {
     return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
                            std::to_string(ok.Offset()));
   }
-  return std::move(b.result);
+  return result;
 }
 
 std::expected<value, std::string> parse_json(std::string_view text) {
@@ -282,12 +298,30 @@ void format_number(std::string& out, double d) {
   }
 }
 
+namespace {
+
+// Bytes write_json_string must look at: control characters, '"', '\\', and
+// 0xED (a possible lone surrogate kept as WTF-8).
+struct escape_table {
+  bool special[256] = {};
+  constexpr escape_table() {
+    for (int c = 0; c < 0x20; ++c) special[c] = true;
+    special[static_cast<unsigned char>('"')] = true;
+    special[static_cast<unsigned char>('\\')] = true;
+    special[0xED] = true;
+  }
+};
+constexpr escape_table kEscape;
+
+}  // namespace
+
 void write_json_string(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t run = 0;  // start of the pending run of characters needing no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && c != '\xED') continue;
+    if (!kEscape.special[static_cast<unsigned char>(c)]) continue;
     if (c == '\xED') {
       // a lone UTF-16 surrogate kept as WTF-8 (ED A0..BF xx) goes out as \udxxx
       if (i + 2 >= s.size() || (static_cast<unsigned char>(s[i + 1]) & 0xE0) != 0xA0) continue;

@@ -24,11 +24,22 @@ std::expected<value, jsonata_error> expression::evaluate(const value& input, con
   eval_limits limits;
   limits.max_depth = options.max_depth;
   limits.time_limit = options.time_limit;
+  // The root frame of the last evaluation on this thread, reused when
+  // nothing (no closure in a result) kept a reference to it.
+  thread_local frame_ptr spare_root;
   try {
-    evaluator ev(fns, root_, limits);
-    auto env = std::make_shared<frame>(nullptr);
+    frame_ptr env = spare_root && spare_root.use_count() == 1 ? std::move(spare_root) : std::make_shared<frame>(nullptr);
     for (const auto& [name, v] : vars) env->bind(name, v);
-    return ev.run(root_.get(), input, std::move(env));
+    value r;
+    {
+      evaluator ev(fns, root_, limits);
+      r = ev.run(root_.get(), input, env);
+    }
+    if (env.use_count() == 1) {
+      env->vars.clear();
+      spare_root = std::move(env);
+    }
+    return r;
   } catch (const jsonata_exception& ex) {
     return std::unexpected(ex.error);
   } catch (const std::bad_alloc&) {

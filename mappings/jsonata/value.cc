@@ -1,6 +1,7 @@
 #include "mappings/jsonata/value.h"
 
 #include <cmath>
+#include <new>
 
 #include "mappings/jsonata/function.h"
 
@@ -13,8 +14,10 @@ value value::string(std::string_view s) {
     if (!s.empty()) std::memcpy(v.raw_, s.data(), s.size());
     v.len_ = static_cast<std::uint8_t>(s.size());
   } else {
-    auto* rep = new string_rep;
-    rep->s.assign(s);
+    void* mem = ::operator new(sizeof(string_rep) + s.size());
+    auto* rep = new (mem) string_rep;
+    rep->size = s.size();
+    std::memcpy(rep->data(), s.data(), s.size());
     v.set_ptr(rep);
     v.len_ = heap_len;
   }
@@ -59,7 +62,8 @@ void value::destroy() noexcept {
     return;
   switch (kind_) {
     case value_kind::string:
-      delete static_cast<string_rep*>(p);
+      static_cast<string_rep*>(p)->~string_rep();
+      ::operator delete(p);
       break;
     case value_kind::array:
       delete static_cast<array_rep*>(p);
@@ -89,8 +93,13 @@ constexpr std::size_t index_threshold = 8;
 
 const value* object_rep::find(std::string_view key) const {
   if (index.empty()) {
-    for (const auto& [k, v] : entries)
-      if (k.as_string() == key) return &v;
+    // small objects: a linear scan; the length and first byte settle most
+    // mismatches without a call to memcmp
+    for (const auto& [k, v] : entries) {
+      std::string_view ks = k.as_string();
+      if (ks.size() != key.size()) continue;
+      if (key.empty() || (ks[0] == key[0] && std::memcmp(ks.data(), key.data(), key.size()) == 0)) return &v;
+    }
     return nullptr;
   }
   std::size_t mask = index.size() - 1;

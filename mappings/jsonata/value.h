@@ -176,8 +176,12 @@ class value {
 
 static_assert(sizeof(value) == 16);
 
+// A long string: header, length and the bytes in one allocation
+// (value::string allocates sizeof(string_rep) + size bytes).
 struct string_rep : heap_header {
-  std::string s;
+  std::size_t size = 0;
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  char* data() { return reinterpret_cast<char*>(this + 1); }
 };
 
 struct array_rep : heap_header {
@@ -206,7 +210,10 @@ inline const object_rep& value::obj() const { return *static_cast<const object_r
 inline object_rep& value::obj_mut() const { return *static_cast<object_rep*>(ptr()); }
 
 inline std::string_view value::as_string() const {
-  if (len_ == heap_len) return static_cast<const string_rep*>(ptr())->s;
+  if (len_ == heap_len) {
+    const auto* rep = static_cast<const string_rep*>(ptr());
+    return {rep->data(), rep->size};
+  }
   return {reinterpret_cast<const char*>(raw_), len_};
 }
 inline std::size_t value::size() const { return is_array() ? arr().items.size() : 0; }
