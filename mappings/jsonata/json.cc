@@ -201,8 +201,12 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   if (sc.stack.capacity() > 1 << 16) std::vector<value>().swap(sc.stack);
   sc.busy = false;
   if (ok.IsError()) {
-    return std::unexpected(std::string(rapidjson::GetParseError_En(ok.Code())) + " at offset " +
-                           std::to_string(ok.Offset()));
+    // Only the builder's nesting bound stops a parse: say so, not "Handler error".
+    std::string what = ok.Code() == rapidjson::kParseErrorTermination
+                           ? "nested deeper than " + std::to_string(builder::max_nesting) +
+                                 " levels of arrays and objects"
+                           : std::string(rapidjson::GetParseError_En(ok.Code()));
+    return std::unexpected(what + " at offset " + std::to_string(ok.Offset()));
   }
   return result;
 }

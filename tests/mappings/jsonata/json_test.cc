@@ -174,5 +174,14 @@ TEST(Json, NestedCallsGetTheirOwnArguments) {
             "\"a-A,b-B\"");
 }
 
+TEST(JsonParse, NestingPastTheBoundSaysSo) {
+  std::string ok = std::string(1000, '[') + std::string(1000, ']');
+  EXPECT_TRUE(parse_json(ok).has_value());
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  auto r = parse_json(deep);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "nested deeper than 1000 levels of arrays and objects at offset 1000");
+}
+
 }  // namespace
 }  // namespace simpul::mappings::jsonata
