@@ -187,7 +187,14 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   parse_scratch local;
   parse_scratch& sc = shared.busy ? local : shared;  // never re-entered today; stay correct if it is
   sc.busy = true;
-  sc.text.assign(text);  // NUL-terminated: the in-situ stream stops there as MemoryStream did at its end
+  // A leading byte-order mark is dropped as RapidJSON's UTF-8 stream does it
+  // (0xEF, then 0xBB, then 0xBF, each if present); offsets still count from
+  // the first byte of the text.
+  std::size_t skip = 0;
+  for (unsigned char bom : {0xEFu, 0xBBu, 0xBFu}) {
+    if (skip < text.size() && static_cast<unsigned char>(text[skip]) == bom) ++skip;
+  }
+  sc.text.assign(text.substr(skip));  // NUL-terminated: the in-situ stream stops there as MemoryStream did at its end
   sc.stack.clear();
   builder b(sc.stack);
   rapidjson::InsituStringStream is(sc.text.data());
@@ -206,7 +213,7 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
                            ? "nested deeper than " + std::to_string(builder::max_nesting) +
                                  " levels of arrays and objects"
                            : std::string(rapidjson::GetParseError_En(ok.Code()));
-    return std::unexpected(what + " at offset " + std::to_string(ok.Offset()));
+    return std::unexpected(what + " at offset " + std::to_string(ok.Offset() + skip));
   }
   return result;
 }

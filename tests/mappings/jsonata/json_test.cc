@@ -183,5 +183,17 @@ TEST(JsonParse, NestingPastTheBoundSaysSo) {
   EXPECT_EQ(r.error(), "nested deeper than 1000 levels of arrays and objects at offset 1000");
 }
 
+TEST(JsonParse, AByteOrderMarkIsSkipped) {
+  // Exports from Windows tools often start with one.
+  auto v = parse_json("\xEF\xBB\xBF{\"a\":1}");
+  ASSERT_TRUE(v.has_value()) << v.error();
+  std::string out;
+  write_json(out, *v);
+  EXPECT_EQ(out, "{\"a\":1}");
+  auto bad = parse_json("\xEF\xBB\xBF{\"a\":}");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().find("at offset 8"), std::string::npos) << bad.error();
+}
+
 }  // namespace
 }  // namespace simpul::mappings::jsonata
