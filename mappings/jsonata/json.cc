@@ -9,6 +9,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "mappings/formats/json_number.h"
+
 namespace simpul::mappings::jsonata {
 namespace {
 
@@ -25,6 +27,16 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
   bool Int64(std::int64_t i) { return add(value::number(static_cast<double>(i))); }
   bool Uint64(std::uint64_t u) { return add(value::number(static_cast<double>(u))); }
   bool Double(double d) { return add(value::number(d)); }
+  // Numbers arrive as text (kParseNumbersAsStringsFlag): see json_number.h.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    auto d = formats::json_number_to_double({s, n});
+    if (!d) {
+      too_big = true;
+      return false;
+    }
+    return add(value::number(*d));
+  }
+  bool too_big = false;  // the parse stopped at a number too large for a double
   bool String(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
   bool Key(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
   // Nesting is bounded so that recursive walks of a value stay within the stack.
@@ -198,7 +210,7 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   sc.stack.clear();
   builder b(sc.stack);
   rapidjson::InsituStringStream is(sc.text.data());
-  auto ok = sc.reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseFullPrecisionFlag |
+  auto ok = sc.reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
                             rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(is, b);
   code = ok.Code();
   value result;
@@ -209,10 +221,11 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   sc.busy = false;
   if (ok.IsError()) {
     // Only the builder's nesting bound stops a parse: say so, not "Handler error".
-    std::string what = ok.Code() == rapidjson::kParseErrorTermination
-                           ? "nested deeper than " + std::to_string(builder::max_nesting) +
-                                 " levels of arrays and objects"
-                           : std::string(rapidjson::GetParseError_En(ok.Code()));
+    std::string what = ok.Code() != rapidjson::kParseErrorTermination
+                           ? std::string(rapidjson::GetParseError_En(ok.Code()))
+                       : b.too_big ? std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorNumberTooBig))
+                                   : "nested deeper than " + std::to_string(builder::max_nesting) +
+                                         " levels of arrays and objects";
     return std::unexpected(what + " at offset " + std::to_string(ok.Offset() + skip));
   }
   return result;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace simpul::mappings::formats {
 namespace {
 
@@ -71,4 +73,30 @@ TEST(JsonTest, InvalidUtf8IsRejected) {
 }
 
 }  // namespace
+TEST(JsonTest, LongMantissasWithExtremeExponentsParseToTheNearestDouble) {
+  // RapidJSON's full-precision path crashed on the first (a hub went down).
+  auto doc = parse_json("[33.3333333333333333333333333334E-334, 3.333333333333333333333E-330, 1e-400, -1e-400, "
+                        "0.1, 2.2250738585072014e-308, 4.9e-324, 1.7976931348623157e308, -12.5e3]");
+  ASSERT_TRUE(doc) << to_string(doc.error());
+  const auto& a = doc->GetArray();
+  EXPECT_EQ(a[0].GetDouble(), 0.0);
+  EXPECT_EQ(a[1].GetDouble(), 0.0);
+  EXPECT_EQ(a[2].GetDouble(), 0.0);
+  EXPECT_TRUE(std::signbit(a[3].GetDouble()));
+  EXPECT_EQ(a[4].GetDouble(), 0.1);
+  EXPECT_EQ(a[5].GetDouble(), 2.2250738585072014e-308);
+  EXPECT_EQ(a[6].GetDouble(), 4.9e-324);
+  EXPECT_EQ(a[7].GetDouble(), 1.7976931348623157e308);
+  EXPECT_EQ(a[8].GetDouble(), -12500.0);
+  auto big = parse_json("{\"x\": 1e400}");
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().message.find("too big"), std::string::npos) << big.error().message;
+  auto ints = parse_json("[-9223372036854775808, 18446744073709551615, 18446744073709551616, -0]");
+  ASSERT_TRUE(ints);
+  EXPECT_TRUE((*ints)[0].IsInt64());
+  EXPECT_EQ((*ints)[1].GetUint64(), 18446744073709551615ULL);
+  EXPECT_TRUE((*ints)[2].IsDouble());
+  EXPECT_EQ(write_json(*ints), "[-9223372036854775808,18446744073709551615,18446744073709553000.0,0]");
+}
+
 }  // namespace simpul::mappings::formats

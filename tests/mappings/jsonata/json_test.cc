@@ -195,5 +195,18 @@ TEST(JsonParse, AByteOrderMarkIsSkipped) {
   EXPECT_NE(bad.error().find("at offset 8"), std::string::npos) << bad.error();
 }
 
+TEST(JsonParse, LongMantissasWithExtremeExponentsParseToTheNearestDouble) {
+  // RapidJSON's full-precision path crashed on the first, and gave
+  // -6.857655085992112e+302 for the second.
+  auto v = parse_json("[33.3333333333333333333333333334E-334, 3.333333333333333333333E-330, 0.1, 5e-324, -0]");
+  ASSERT_TRUE(v.has_value()) << v.error();
+  std::string out;
+  write_json(out, *v);
+  EXPECT_EQ(out, "[0,0,0.1,5e-324,0]");
+  auto big = parse_json("[1e400]");
+  ASSERT_FALSE(big.has_value());
+  EXPECT_NE(big.error().find("too big"), std::string::npos) << big.error();
+}
+
 }  // namespace
 }  // namespace simpul::mappings::jsonata
