@@ -3,6 +3,8 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "mappings/formats/json_input.h"
+
 namespace simpul::hub {
 namespace {
 
@@ -58,15 +60,10 @@ std::optional<step_failure> check_json_body(const std::string& body) {
   // thread, so a well-formed body costs no allocation. A NUL-terminated
   // StringStream lets RapidJSON scan strings with SIMD; it stops at a NUL
   // exactly as the length-bounded stream of Document::Parse(str, len) does.
-  // That stream's one extra is done here the way it does it: it drops a
-  // leading 0xEF, then 0xBB, then 0xBF, each if present (a byte-order mark);
-  // offsets still count from the first byte of the body.
+  // That stream's one extra, dropping a byte-order mark, is done here too.
   thread_local rapidjson::Reader reader;
   depth_limit handler;
-  std::size_t skip = 0;
-  for (unsigned char bom : {0xEFu, 0xBBu, 0xBFu}) {
-    if (skip < body.size() && static_cast<unsigned char>(body[skip]) == bom) ++skip;
-  }
+  const std::size_t skip = mappings::formats::json_bom_length(body);
   rapidjson::StringStream in(body.c_str() + skip);
   auto r = reader.Parse<check_flags>(in, handler);
   if (!r.IsError()) return std::nullopt;

@@ -12,7 +12,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "mappings/formats/json_number.h"
+#include "mappings/formats/json_input.h"
 
 namespace simpul::mappings::formats {
 namespace {
@@ -119,7 +119,7 @@ format_result<rapidjson::Document> parse_json(std::string_view text) {
     return make_format_error("json.depth", "JSON nested too deeply", pos.line, pos.column,
                              "expected at most " + std::to_string(kMaxJsonDepth) + " levels of arrays and objects");
   }
-  // Numbers come as text and are converted here (json_number.h: RapidJSON's
+  // Numbers come as text and are converted here (json_input.h: RapidJSON's
   // own full-precision conversion crashes on some inputs).
   constexpr unsigned flags =
       rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;

@@ -9,7 +9,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
-#include "mappings/formats/json_number.h"
+#include "mappings/formats/json_input.h"
 
 namespace simpul::mappings::jsonata {
 namespace {
@@ -27,7 +27,7 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
   bool Int64(std::int64_t i) { return add(value::number(static_cast<double>(i))); }
   bool Uint64(std::uint64_t u) { return add(value::number(static_cast<double>(u))); }
   bool Double(double d) { return add(value::number(d)); }
-  // Numbers arrive as text (kParseNumbersAsStringsFlag): see json_number.h.
+  // Numbers arrive as text (kParseNumbersAsStringsFlag): see formats/json_input.h.
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     auto d = formats::json_number_to_double({s, n});
     if (!d) {
@@ -199,13 +199,7 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   parse_scratch local;
   parse_scratch& sc = shared.busy ? local : shared;  // never re-entered today; stay correct if it is
   sc.busy = true;
-  // A leading byte-order mark is dropped as RapidJSON's UTF-8 stream does it
-  // (0xEF, then 0xBB, then 0xBF, each if present); offsets still count from
-  // the first byte of the text.
-  std::size_t skip = 0;
-  for (unsigned char bom : {0xEFu, 0xBBu, 0xBFu}) {
-    if (skip < text.size() && static_cast<unsigned char>(text[skip]) == bom) ++skip;
-  }
+  const std::size_t skip = formats::json_bom_length(text);  // offsets still count from byte 0
   sc.text.assign(text.substr(skip));  // NUL-terminated: the in-situ stream stops there as MemoryStream did at its end
   sc.stack.clear();
   builder b(sc.stack);

@@ -1,10 +1,22 @@
 #pragma once
 
 #include <charconv>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
 namespace simpul::mappings::formats {
+
+/// Length of a leading UTF-8 byte-order mark, dropped the way RapidJSON's
+/// UTF-8 stream drops it: 0xEF, then 0xBB, then 0xBF, each if present.
+/// Readers skip it and still count offsets from the first byte.
+inline std::size_t json_bom_length(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char b : {0xEFu, 0xBBu, 0xBFu}) {
+    if (n < text.size() && static_cast<unsigned char>(text[n]) == b) ++n;
+  }
+  return n;
+}
 
 /// A JSON number's text (its grammar already checked by the reader) as the
 /// nearest double; nothing when it is too large for one (a value too small
