@@ -71,6 +71,13 @@ std::expected<mapping_file::output, mapping_error> mapping_file::apply(
   return output{std::move(*bytes), std::string(content_type_of(output_.type))};
 }
 
+bool mapping_file::may_read(std::string_view variable) const {
+  if (expression_ && expression_->may_read(variable)) return true;
+  for (const auto& f : fields_)
+    if (f.expr.may_read(variable)) return true;
+  return false;
+}
+
 std::vector<example_result> mapping_file::run_examples() const {
   std::vector<example_result> results;
   for (const auto& ex : examples_) {

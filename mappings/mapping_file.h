@@ -90,6 +90,10 @@ class mapping_file {
   std::expected<jsonata::value, mapping_error> evaluate(const jsonata::value& input,
                                                         const jsonata::bindings& vars = {}) const;
 
+  /// True when some expression of the mapping may read the variable
+  /// `$variable` (jsonata::expression::may_read).
+  bool may_read(std::string_view variable) const;
+
   /// Runs every example; one result each, in file order.
   std::vector<example_result> run_examples() const;
 

@@ -24,19 +24,30 @@ step_failure failure_of(const jsonata::jsonata_error& e, std::string_view what) 
 
 // What an expression sees of a message besides its body: shared by
 // conditions and mapping files.
-jsonata::bindings message_bindings(const message& msg) {
-  auto headers = jsonata::value::new_object();
-  for (const auto& [k, v] : msg.headers.entries()) {
-    headers.set(jsonata::value::string(k), jsonata::value::string(v));
+struct message_variables {
+  bool headers = true, attributes = true, id = true, route = true;
+};
+
+jsonata::bindings message_bindings(const message& msg, const message_variables& read = {}) {
+  jsonata::bindings vars;
+  vars.reserve(4);
+  if (read.headers) {
+    auto headers = jsonata::value::new_object();
+    for (const auto& [k, v] : msg.headers.entries()) {
+      headers.set(jsonata::value::string(k), jsonata::value::string(v));
+    }
+    vars.emplace_back("headers", std::move(headers));
   }
-  auto attributes = jsonata::value::new_object();
-  for (const auto& [k, v] : msg.attributes) {
-    attributes.set(jsonata::value::string(k), jsonata::value::string(v));
+  if (read.attributes) {
+    auto attributes = jsonata::value::new_object();
+    for (const auto& [k, v] : msg.attributes) {
+      attributes.set(jsonata::value::string(k), jsonata::value::string(v));
+    }
+    vars.emplace_back("attributes", std::move(attributes));
   }
-  return {{"headers", headers},
-          {"attributes", attributes},
-          {"id", jsonata::value::string(msg.id)},
-          {"route", jsonata::value::string(msg.route)}};
+  if (read.id) vars.emplace_back("id", jsonata::value::string(msg.id));
+  if (read.route) vars.emplace_back("route", jsonata::value::string(msg.route));
+  return vars;
 }
 
 // The data format of an XML or CSV content type (nullopt for anything else).
@@ -110,10 +121,15 @@ class jsonata_expression final : public message_expression {
 class file_mapping final : public mapping_transform {
  public:
   explicit file_mapping(std::shared_ptr<const mappings::mapping_file> m)
-      : mapping_(std::move(m)), name_(mapping_->name()) {}
+      : mapping_(std::move(m)),
+        name_(mapping_->name()),
+        // Bindings no expression reads are not built (a headers object is a
+        // few allocations per message).
+        read_{mapping_->may_read("headers"), mapping_->may_read("attributes"), mapping_->may_read("id"),
+              mapping_->may_read("route")} {}
 
   std::expected<output, step_failure> apply(const message& msg) const override {
-    auto r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg));
+    auto r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg, read_));
     if (!r) {
       return std::unexpected(
           step_failure{"map.error", name_ + ": " + r.error().code + " " + r.error().message, 422});
@@ -125,6 +141,7 @@ class file_mapping final : public mapping_transform {
  private:
   std::shared_ptr<const mappings::mapping_file> mapping_;
   std::string name_;
+  message_variables read_;
 };
 
 }  // namespace

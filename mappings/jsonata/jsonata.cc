@@ -7,6 +7,26 @@
 #include "mappings/jsonata/parser.h"
 
 namespace simpul::mappings::jsonata {
+namespace {
+
+bool names_variable(const node* n, std::string_view name) {
+  if (!n) return false;
+  if (n->type == node_type::variable && (n->str == name || n->str == "eval")) return true;
+  if (names_variable(n->lhs.get(), name) || names_variable(n->rhs.get(), name) ||
+      names_variable(n->third.get(), name) || names_variable(n->group.get(), name))
+    return true;
+  for (const auto& item : n->items)
+    if (names_variable(item.get(), name)) return true;
+  for (const auto& [k, v] : n->pairs)
+    if (names_variable(k.get(), name) || names_variable(v.get(), name)) return true;
+  for (const auto& s : n->stages)
+    if (names_variable(s.expr.get(), name)) return true;
+  for (const auto& t : n->sort_terms)
+    if (names_variable(t.expr.get(), name)) return true;
+  return false;
+}
+
+}  // namespace
 
 std::expected<expression, jsonata_error> compile(std::string_view text) {
   try {
@@ -17,6 +37,8 @@ std::expected<expression, jsonata_error> compile(std::string_view text) {
     return std::unexpected(ex.error);
   }
 }
+
+bool expression::may_read(std::string_view name) const { return names_variable(root_.get(), name); }
 
 std::expected<value, jsonata_error> expression::evaluate(const value& input, const bindings& vars,
                                                          const evaluate_options& options) const {

@@ -50,6 +50,11 @@ class expression {
   std::expected<value, jsonata_error> evaluate(const value& input, const bindings& vars = {},
                                                const evaluate_options& options = {}) const;
 
+  /// True when the expression may read the variable `$name` of its bindings:
+  /// it names it somewhere, or it calls `$eval` (whose text can name
+  /// anything). Lets a caller skip building bindings nothing reads.
+  bool may_read(std::string_view name) const;
+
  private:
   friend std::expected<expression, jsonata_error> compile(std::string_view text);
   std::shared_ptr<const node> root_;

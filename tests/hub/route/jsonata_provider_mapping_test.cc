@@ -49,6 +49,27 @@ expression: |
   EXPECT_EQ(malformed.error().code, "map.error");
 }
 
+// Bindings are built only for the variables a mapping names: the ones it
+// names must still arrive wherever they are named, also through $eval.
+TEST(JsonataProviderMapping, VariablesAreBoundWhereverTheMappingReadsThem) {
+  simpul::testing::temp_dir dir;
+  auto file = dir.write("maps/vars.yaml", R"y(name: vars
+input: {format: json}
+fields:
+  plain: a
+  via_lambda: function($k){ $lookup($headers, $k) }("x-kanal")
+  via_eval: $eval("$attributes.sumber")
+)y");
+  jsonata_provider provider;
+  auto t = provider.load_mapping(config::mapping_ref{"vars", file, {}});
+  ASSERT_TRUE(t) << t.error().message;
+  auto msg = make_message(R"({"a":1})", "application/json");
+  msg.headers.add("x-kanal", "sms");
+  auto out = (*t)->apply(msg);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->body, R"({"plain":1,"via_lambda":"sms","via_eval":"kabupaten"})");
+}
+
 TEST(JsonataProviderMapping, LoadErrorNamesTheMappingAndPosition) {
   simpul::testing::temp_dir dir;
   auto file = dir.write("bad.yaml", "expression: 'a +* b'\n");

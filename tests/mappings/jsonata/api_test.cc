@@ -19,6 +19,25 @@ TEST(Api, BindingsAreVisibleAsVariables) {
   EXPECT_EQ(run("$rate * 21 & $name", "", vars), "\"42x\"");
 }
 
+TEST(Api, MayReadFindsEveryPlaceAVariableCanBeNamed) {
+  auto reads = [](std::string_view text, std::string_view name) {
+    auto e = compile(text);
+    EXPECT_TRUE(e) << text;
+    return e && e->may_read(name);
+  };
+  EXPECT_TRUE(reads("$headers.x", "headers"));
+  EXPECT_TRUE(reads("a[b = $headers.x]", "headers"));                  // predicate
+  EXPECT_TRUE(reads("function($v){ $v & $headers.x }(1)", "headers"));  // lambda body
+  EXPECT_TRUE(reads("{\"k\": [1, {\"n\": $headers}]}", "headers"));    // constructors
+  EXPECT_TRUE(reads("a^(>$headers.x)", "headers"));                     // sort term
+  EXPECT_TRUE(reads("a{$headers.k: b}", "headers"));                    // grouping
+  EXPECT_TRUE(reads("x ? y : $headers", "headers"));                    // condition
+  EXPECT_TRUE(reads("$eval(\"$\" & \"headers\")", "headers"));           // $eval can name anything
+  EXPECT_FALSE(reads("headers.x & $attributes.y", "headers"));          // a field, not the variable
+  EXPECT_FALSE(reads("\"$headers\"", "headers"));                      // text, not a variable
+  EXPECT_FALSE(reads("$header", "headers"));
+}
+
 TEST(Api, HostFunctionsAreCalledWithValidatedArguments) {
   function_registry reg;
   auto added = reg.add("lookup2", "<s-s:s>", [](std::span<const value> args, host_error& err) -> value {
