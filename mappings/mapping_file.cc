@@ -50,18 +50,25 @@ std::expected<jsonata::value, mapping_error> mapping_file::evaluate(
   return obj;
 }
 
+data_format::kind mapping_file::input_kind(std::string_view content_type) const {
+  return input_explicit_ ? input_.type : format_of_content_type(content_type, input_.type);
+}
+
 std::expected<mapping_file::output, mapping_error> mapping_file::apply(
     std::string_view body, std::string_view content_type, const jsonata::bindings& vars) const {
   data_format in = input_;
-  if (!input_explicit_) {
-    in.type = format_of_content_type(content_type, in.type);
-  }
+  in.type = input_kind(content_type);
   auto input = decode(body, in);
   if (!input) {
     return std::unexpected(mapping_error{input.error().code, "input: " + formats::to_string(input.error()),
                                          path_.string(), 0, 0});
   }
-  auto result = evaluate(*input, vars);
+  return apply_decoded(*input, vars);
+}
+
+std::expected<mapping_file::output, mapping_error> mapping_file::apply_decoded(
+    const jsonata::value& input, const jsonata::bindings& vars) const {
+  auto result = evaluate(input, vars);
   if (!result) return std::unexpected(result.error());
   auto bytes = encode(*result, output_);
   if (!bytes) {

@@ -86,6 +86,13 @@ class mapping_file {
   std::expected<output, mapping_error> apply(std::string_view body, std::string_view content_type,
                                              const jsonata::bindings& vars = {}) const;
 
+  /// The format apply() decodes a body of `content_type` with.
+  data_format::kind input_kind(std::string_view content_type) const;
+
+  /// apply() over an already decoded input: evaluates, encodes.
+  std::expected<output, mapping_error> apply_decoded(const jsonata::value& input,
+                                                     const jsonata::bindings& vars = {}) const;
+
   /// The mapping over an already decoded input.
   std::expected<jsonata::value, mapping_error> evaluate(const jsonata::value& input,
                                                         const jsonata::bindings& vars = {}) const;

@@ -39,6 +39,8 @@ class mapping_transform {
   };
   virtual std::expected<output, step_failure> apply(const message& msg) const = 0;
   virtual const std::string& name() const = 0;
+  /// See step::checks_json_body.
+  virtual bool checks_json_body(std::string_view /*content_type*/) const { return false; }
 };
 
 /// The hub's view of the mapping engine (hub/route/jsonata_provider.cc adapts

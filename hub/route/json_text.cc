@@ -6,9 +6,8 @@
 #include "mappings/formats/json_input.h"
 
 namespace simpul::hub {
-namespace {
 
-step_failure malformed(std::string_view body, std::size_t offset, rapidjson::ParseErrorCode code) {
+step_failure json_body_failure(std::string_view body, std::size_t offset, rapidjson::ParseErrorCode code) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < offset && i < body.size(); ++i) {
     if (body[i] == '\n') {
@@ -29,6 +28,8 @@ step_failure malformed(std::string_view body, std::size_t offset, rapidjson::Par
   return step_failure{"json.malformed",
                       "malformed JSON " + where + ": " + rapidjson::GetParseError_En(code), 400};
 }
+
+namespace {
 
 /// Keeps nothing; stops the parse at the first array or object nested more
 /// than max_json_body_depth deep.
@@ -51,7 +52,7 @@ std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Do
   if (auto err = check_json_body(std::string(body))) return err;
   doc.Parse<check_flags>(body.data(), body.size());
   if (!doc.HasParseError()) return std::nullopt;
-  return malformed(body, doc.GetErrorOffset(), doc.GetParseError());
+  return json_body_failure(body, doc.GetErrorOffset(), doc.GetParseError());
 }
 
 std::optional<step_failure> check_json_body(const std::string& body) {
@@ -67,7 +68,7 @@ std::optional<step_failure> check_json_body(const std::string& body) {
   rapidjson::StringStream in(body.c_str() + skip);
   auto r = reader.Parse<check_flags>(in, handler);
   if (!r.IsError()) return std::nullopt;
-  return malformed(body, r.Offset() + skip, r.Code());
+  return json_body_failure(body, r.Offset() + skip, r.Code());
 }
 
 bool is_json_content_type(std::string_view ct) {

@@ -26,6 +26,12 @@ std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Do
 /// pool allocation per message). Same verdict and failure as `parse_json_body`.
 std::optional<step_failure> check_json_body(const std::string& body);
 
+/// The failure check_json_body gives for a parse that stopped at `offset`
+/// with `code` (kParseErrorTermination: nested deeper than
+/// max_json_body_depth): `json.malformed` or `json.depth`, 400, with line,
+/// column and offset.
+step_failure json_body_failure(std::string_view body, std::size_t offset, rapidjson::ParseErrorCode code);
+
 /// True for content types that carry JSON (application/json, */*+json).
 bool is_json_content_type(std::string_view content_type);
 

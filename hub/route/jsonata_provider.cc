@@ -129,7 +129,15 @@ class file_mapping final : public mapping_transform {
               mapping_->may_read("route")} {}
 
   std::expected<output, step_failure> apply(const message& msg) const override {
-    auto r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg, read_));
+    std::expected<mappings::mapping_file::output, mappings::mapping_error> r;
+    if (checks_json_body(msg.content_type)) {
+      // The route's check, done by the parse the mapping needs anyway.
+      auto input = jsonata::parse_json_document(msg.body, max_json_body_depth);
+      if (!input) return std::unexpected(json_body_failure(msg.body, input.error().offset, input.error().code));
+      r = mapping_->apply_decoded(*input, message_bindings(msg, read_));
+    } else {
+      r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg, read_));
+    }
     if (!r) {
       return std::unexpected(
           step_failure{"map.error", name_ + ": " + r.error().code + " " + r.error().message, 422});
@@ -137,6 +145,10 @@ class file_mapping final : public mapping_transform {
     return output{std::move(r->body), std::move(r->content_type)};
   }
   const std::string& name() const override { return name_; }
+  bool checks_json_body(std::string_view content_type) const override {
+    return is_json_content_type(content_type) &&
+           mapping_->input_kind(content_type) == mappings::data_format::kind::json;
+  }
 
  private:
   std::shared_ptr<const mappings::mapping_file> mapping_;

@@ -3,6 +3,7 @@
 #include <expected>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/message.h"
@@ -28,6 +29,11 @@ class step {
   virtual const char* kind() const = 0;
   /// Zero messages = dropped (filter), one = passed/changed, many = split.
   virtual step_output apply(const message_ptr& in) const = 0;
+  /// True when apply() itself refuses a body of this JSON content type that
+  /// is not well-formed JSON, with the route's check's verdicts and failures
+  /// (check_json_body): a route whose first step this is leaves the check to
+  /// it, and the body is parsed once instead of twice.
+  virtual bool checks_json_body(std::string_view /*content_type*/) const { return false; }
 };
 
 using step_ptr = std::unique_ptr<const step>;

@@ -96,6 +96,9 @@ class map_step final : public step {
     if (!out) return std::unexpected(out.error());
     return std::vector<message_ptr>{with_body(*in, std::move(out->body), std::move(out->content_type))};
   }
+  bool checks_json_body(std::string_view content_type) const override {
+    return mapping_->checks_json_body(content_type);
+  }
 
  private:
   std::shared_ptr<const mapping_transform> mapping_;

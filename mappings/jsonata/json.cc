@@ -19,7 +19,7 @@ namespace {
 // each array and object is allocated once at its final size.
 class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> {
  public:
-  explicit builder(std::vector<value>& stack) : stack_(stack) {}
+  builder(std::vector<value>& stack, std::size_t max_nesting) : stack_(stack), max_nesting_(max_nesting) {}
   bool Null() { return add(value::null()); }
   bool Bool(bool b) { return add(value::boolean(b)); }
   bool Int(int i) { return add(value::number(i)); }
@@ -40,8 +40,8 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
   bool String(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
   bool Key(const char* s, rapidjson::SizeType n, bool) { return add(value::string({s, n})); }
   // Nesting is bounded so that recursive walks of a value stay within the stack.
-  static constexpr std::size_t max_nesting = 1000;
-  bool StartObject() { return ++depth_ <= max_nesting; }
+  static constexpr std::size_t default_max_nesting = 1000;
+  bool StartObject() { return ++depth_ <= max_nesting_; }
   bool EndObject(rapidjson::SizeType members) {
     --depth_;
     const std::size_t first = stack_.size() - 2 * static_cast<std::size_t>(members);
@@ -52,7 +52,7 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
     stack_.resize(first);
     return add(std::move(o));
   }
-  bool StartArray() { return ++depth_ <= max_nesting; }
+  bool StartArray() { return ++depth_ <= max_nesting_; }
   bool EndArray(rapidjson::SizeType items) {
     --depth_;
     const std::size_t first = stack_.size() - items;
@@ -68,6 +68,7 @@ class builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, builder> 
     return true;
   }
   std::vector<value>& stack_;
+  std::size_t max_nesting_;
   std::size_t depth_ = 0;
 };
 
@@ -194,19 +195,22 @@ struct parse_scratch {
   bool busy = false;
 };
 
-static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
+// One parse of `text` (a byte-order mark skipped; offsets still count from
+// byte 0). Flags: the strict document grammar, or kParseStopWhenDoneFlag
+// for parse_json's "a value, then anything".
+template <unsigned extra_flags>
+static std::expected<value, json_syntax_error> parse_in_place(std::string_view text, std::size_t max_nesting) {
   thread_local parse_scratch shared;
   parse_scratch local;
   parse_scratch& sc = shared.busy ? local : shared;  // never re-entered today; stay correct if it is
   sc.busy = true;
-  const std::size_t skip = formats::json_bom_length(text);  // offsets still count from byte 0
+  const std::size_t skip = formats::json_bom_length(text);
   sc.text.assign(text.substr(skip));  // NUL-terminated: the in-situ stream stops there as MemoryStream did at its end
   sc.stack.clear();
-  builder b(sc.stack);
+  builder b(sc.stack, max_nesting);
   rapidjson::InsituStringStream is(sc.text.data());
   auto ok = sc.reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
-                            rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag>(is, b);
-  code = ok.Code();
+                            rapidjson::kParseIterativeFlag | extra_flags>(is, b);
   value result;
   if (!ok.IsError() && sc.stack.size() == 1) result = std::move(sc.stack.front());
   sc.stack.clear();
@@ -214,15 +218,27 @@ static std::expected<value, std::string> parse_json_once(std::string_view text, 
   if (sc.stack.capacity() > 1 << 16) std::vector<value>().swap(sc.stack);
   sc.busy = false;
   if (ok.IsError()) {
-    // Only the builder's nesting bound stops a parse: say so, not "Handler error".
-    std::string what = ok.Code() != rapidjson::kParseErrorTermination
-                           ? std::string(rapidjson::GetParseError_En(ok.Code()))
-                       : b.too_big ? std::string(rapidjson::GetParseError_En(rapidjson::kParseErrorNumberTooBig))
-                                   : "nested deeper than " + std::to_string(builder::max_nesting) +
-                                         " levels of arrays and objects";
-    return std::unexpected(what + " at offset " + std::to_string(ok.Offset() + skip));
+    // Only the builder stops a parse (kParseErrorTermination): at a number
+    // too large for a double, or past the nesting bound.
+    auto code = b.too_big ? rapidjson::kParseErrorNumberTooBig : ok.Code();
+    return std::unexpected(json_syntax_error{ok.Offset() + skip, code});
   }
   return result;
+}
+
+static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
+  auto r = parse_in_place<rapidjson::kParseStopWhenDoneFlag>(text, builder::default_max_nesting);
+  code = r ? rapidjson::kParseErrorNone : r.error().code;
+  if (r) return std::move(*r);
+  std::string what = r.error().code != rapidjson::kParseErrorTermination
+                         ? std::string(rapidjson::GetParseError_En(r.error().code))
+                         : "nested deeper than " + std::to_string(builder::default_max_nesting) +
+                               " levels of arrays and objects";
+  return std::unexpected(what + " at offset " + std::to_string(r.error().offset));
+}
+
+std::expected<value, json_syntax_error> parse_json_document(std::string_view text, std::size_t max_depth) {
+  return parse_in_place<0>(text, max_depth);
 }
 
 std::expected<value, std::string> parse_json(std::string_view text) {

@@ -9,7 +9,12 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "hub/delivery/spool_dead_letters.h"
+#include "hub/route/json_text.h"
+#include "hub/route/jsonata_provider.h"
+#include "hub/route/steps.h"
 #include "hub/spool/spool_paths.h"
 
 namespace simpul::hub {
@@ -306,6 +311,50 @@ TEST_F(RouteTest, MalformedJsonIsRejectedWithPositionAndDeadLettered) {
   auto got = letters();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].reason_code, "json.malformed");
+}
+
+// With a map step first, the route leaves the JSON check to the mapping's
+// one parse of the body: the verdicts, failures and dead letters must be
+// the check's, also where the mapping's own reader alone would be lenient
+// (trailing text, nesting between the check's 512 levels and its 1000).
+TEST_F(RouteTest, AMapStepFirstRefusesMalformedJsonAsTheRouteCheckDoes) {
+  auto& out = add_output();
+  {
+    std::ofstream f(dir.path / "m.yaml");
+    f << "name: m\ninput: {format: json}\nexpression: '{\"id\": a}'\n";
+  }
+  jsonata_provider provider;
+  auto mapping = provider.load_mapping(config::mapping_ref{"m", dir.path / "m.yaml", {}});
+  ASSERT_TRUE(mapping) << mapping.error().message;
+  std::vector<step_ptr> steps;
+  steps.push_back(make_map_step(*mapping));
+  auto r = make(cfg(), {}, std::move(steps));
+
+  const std::string deep = std::string(600, '[') + std::string(600, ']');
+  struct bad_case {
+    std::string body, code, where;
+  };
+  std::vector<bad_case> cases = {{"{\"a\":\n  1,,}", "json.malformed", "line 2, column 5"},
+                                 {"{\"a\":1} x", "json.malformed", "line 1, column 9"},
+                                 {"{\"a\":\"\\ud800\"}", "json.malformed", "(offset 6)"},
+                                 {deep, "json.depth", "(offset 512)"}};
+  for (const auto& c : cases) {
+    auto res = submit(*r, msg(c.body));
+    EXPECT_EQ(res.state, ingest_result::status::rejected) << c.body.substr(0, 40);
+    EXPECT_EQ(res.http_status, 400);
+    EXPECT_EQ(res.error_code, c.code);
+    EXPECT_EQ(res.reason, check_json_body(c.body)->message);
+    EXPECT_NE(res.reason.find(c.where), std::string::npos) << res.reason;
+  }
+  run_until([&] { return letters().size() == cases.size(); });
+  ASSERT_EQ(letters().size(), cases.size());
+  for (const auto& l : letters()) EXPECT_TRUE(l.reason_code == "json.malformed" || l.reason_code == "json.depth");
+
+  auto ok = submit(*r, msg("\xEF\xBB\xBF{\"a\": \"LPR-1\"}"));
+  EXPECT_EQ(ok.state, ingest_result::status::accepted);
+  run_until([&] { return out.bodies.size() == 1; });
+  ASSERT_EQ(out.bodies.size(), 1u);
+  EXPECT_EQ(out.bodies[0], R"({"id":"LPR-1"})");
 }
 
 TEST_F(RouteTest, RetriesRetryableFailuresThenDelivers) {
