@@ -87,16 +87,31 @@ std::string make_message_id() {
   return out;
 }
 
-std::string make_trace_id() {
+namespace {
+
+std::mt19937_64& trace_random() {
   static thread_local std::mt19937_64 gen{std::random_device{}()};
+  return gen;
+}
+
+void append_hex64(std::string& out, std::uint64_t v) {
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  std::uint64_t a = gen(), b = gen();
-  for (int i = 0; i < 16; ++i) {
-    out[static_cast<std::size_t>(i)] = hex[(a >> (4 * i)) & 15];
-    out[static_cast<std::size_t>(16 + i)] = hex[(b >> (4 * i)) & 15];
-  }
+  for (int i = 0; i < 16; ++i) out += hex[(v >> (4 * i)) & 15];
+}
+
+}  // namespace
+
+std::string make_trace_id() {
+  std::string out;
+  out.reserve(32);
+  append_hex64(out, trace_random()());
+  append_hex64(out, trace_random()());
   return out;
+}
+
+void append_span_id(std::string& out) {
+  auto v = trace_random()();
+  append_hex64(out, v ? v : 1);
 }
 
 }  // namespace simpul

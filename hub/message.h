@@ -61,4 +61,7 @@ std::string make_message_id();
 /// A new random W3C trace id (32 lowercase hex digits).
 std::string make_trace_id();
 
+/// Appends a new random W3C span id: 16 lowercase hex digits, never all zero.
+void append_span_id(std::string& out);
+
 }  // namespace simpul

@@ -164,9 +164,14 @@ void http_client::send(message_ptr msg, config::node_ptr route_options, delivery
   const std::string& ct = !s.content_type.empty()      ? s.content_type
                           : !msg->content_type.empty() ? msg->content_type
                                                        : std::string("application/octet-stream");
+  req.headers.reserve(6 + s.headers.size());  // the lines below, and a signature's
   req.headers.push_back("Content-Type: " + ct);
   req.headers.push_back("Idempotency-Key: " + msg->id);
-  req.headers.push_back("traceparent: " + http::make_traceparent(msg->trace_id));
+  std::string traceparent;
+  traceparent.reserve(68);
+  traceparent = "traceparent: ";
+  http::append_traceparent(traceparent, msg->trace_id);
+  req.headers.push_back(std::move(traceparent));
   if (!msg->route.empty()) req.headers.push_back("X-Simpul-Route: " + msg->route);
   for (const auto& [k, v] : s.headers) req.headers.push_back(k + ": " + v);
   req.body = msg->body;

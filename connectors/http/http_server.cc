@@ -91,7 +91,7 @@ struct http_server::shared_state {
 
 namespace {
 
-http::response to_response(const ingest_result& r, const std::string& id, unsigned version) {
+http::response to_response(ingest_result&& r, const std::string& id, unsigned version) {
   using status = ingest_result::status;
   http::response res{bhttp::status::accepted, version};
   switch (r.state) {
@@ -109,7 +109,7 @@ http::response to_response(const ingest_result& r, const std::string& id, unsign
       if (!r.reply_content_type.empty()) {
         res.set(bhttp::field::content_type, r.reply_content_type);
       }
-      res.body() = r.reply_body;
+      res.body() = std::move(r.reply_body);
       break;
     case status::rejected:
       return http::make_json_error(r.http_status >= 400 ? r.http_status : 400,
@@ -204,7 +204,7 @@ void http_server::shared_state::handle(http::request_ptr req, http::responder an
   auto msg = to_message(*req, id, path, query, r->route, &who);
   log.debug("request", monitoring::logger::ctx{r->route, id, msg->trace_id});
   r->sink->submit(std::move(msg), [answer, id, version](ingest_result result) {
-    answer.send(to_response(result, id, version));
+    answer.send(to_response(std::move(result), id, version));
   });
 }
 

@@ -92,12 +92,24 @@ std::optional<std::string> trace_id_from_traceparent(std::string_view h) {
   return std::string(trace);
 }
 
+void append_traceparent(std::string& out, std::string_view trace_id) {
+  std::string fresh;
+  if (trace_id.size() != 32 || !is_lower_hex(trace_id) || all_zero(trace_id)) {
+    fresh = make_trace_id();
+    trace_id = fresh;
+  }
+  out += "00-";
+  out += trace_id;
+  out += '-';
+  append_span_id(out);
+  out += "-01";
+}
+
 std::string make_traceparent(std::string_view trace_id) {
-  std::string trace(trace_id);
-  if (trace.size() != 32 || !is_lower_hex(trace) || all_zero(trace)) trace = make_trace_id();
-  std::string span = make_trace_id().substr(0, 16);
-  if (all_zero(span)) span[15] = '1';
-  return "00-" + trace + "-" + span + "-01";
+  std::string out;
+  out.reserve(55);
+  append_traceparent(out, trace_id);
+  return out;
 }
 
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& ep) {

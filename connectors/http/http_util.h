@@ -37,6 +37,9 @@ std::optional<std::string> trace_id_from_traceparent(std::string_view header);
 /// fresh span id. A malformed trace id is replaced by a new one.
 std::string make_traceparent(std::string_view trace_id);
 
+/// make_traceparent appended to `out` (a header line built in one string).
+void append_traceparent(std::string& out, std::string_view trace_id);
+
 /// `host:port` (IPv6 as `[::1]:8080`); port may be 0. One parser for the
 /// whole hub: the config validator checks `listen` fields with the same one.
 using config::host_port;

@@ -41,6 +41,11 @@ TEST(Traceparent, OutgoingHeaderCarriesTraceIdAndParsesBack) {
   EXPECT_NE(make_traceparent(tid), tp) << "each request gets its own span id";
   auto fresh = make_traceparent("not-a-trace-id");
   EXPECT_TRUE(trace_id_from_traceparent(fresh).has_value());
+  EXPECT_TRUE(trace_id_from_traceparent(make_traceparent(std::string(32, '0'))).has_value());
+  std::string line = "traceparent: ";
+  append_traceparent(line, tid);
+  EXPECT_EQ(line.size(), 13u + 55u);
+  EXPECT_EQ(trace_id_from_traceparent(line.substr(13)), tid);
 }
 
 TEST(HostPort, ParsesHostsAndPorts) {
