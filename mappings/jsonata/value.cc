@@ -115,6 +115,13 @@ void object_rep::put(value key, value v) {
     const_cast<value&>(*existing) = std::move(v);
     return;
   }
+  add_entry(key, v);
+}
+
+void object_rep::append(value key, value v) { add_entry(key, v); }
+
+// Shared by put() and append(): moves from the arguments' own copies.
+inline void object_rep::add_entry(value& key, value& v) {
   entries.emplace_back(std::move(key), std::move(v));
   if (entries.size() > index_threshold && entries.size() * 2 > index.size()) {
     rebuild_index();
