@@ -29,7 +29,8 @@ js::value string_list(const std::vector<std::string>& items) {
   return a;
 }
 
-void put(const js::value& obj, std::string_view key, js::value v) { obj.set(str(key), std::move(v)); }
+// The objects below are built from distinct literal keys: no lookup needed.
+void put(const js::value& obj, std::string_view key, js::value v) { obj.add(str(key), std::move(v)); }
 
 // Turns a domain result into a JSONata value, raising the domain code on refusal.
 template <class T, class F>
