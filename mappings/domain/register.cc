@@ -131,7 +131,7 @@ std::expected<void, js::jsonata_error> register_domain_functions(js::function_re
       {"nikValid", "<s-:b>",
        [nik_opts](args_t args, js::host_error&) -> js::value {
          if (args.empty() || !args[0].is_string()) return {};
-         return js::value::boolean(parse_nik(args[0].as_string(), nik_opts).has_value());
+         return js::value::boolean(nik_valid(args[0].as_string(), nik_opts));
        }},
       {"nikParse", "<s-:o>",
        [nik_opts](args_t args, js::host_error& err) -> js::value {
