@@ -45,7 +45,11 @@ std::expected<jsonata::value, mapping_error> mapping_file::evaluate(
       e.message = "field '" + f.key + "': " + e.message;
       return std::unexpected(std::move(e));
     }
-    if (!r->is_undefined()) obj.set(jsonata::value::string(f.key), std::move(*r));
+    if (r->is_undefined()) continue;
+    if (fields_distinct_)
+      obj.add(f.name, std::move(*r));
+    else
+      obj.set(f.name, std::move(*r));
   }
   return obj;
 }

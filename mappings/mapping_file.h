@@ -120,6 +120,7 @@ class mapping_file {
   struct field {
     std::string key;
     jsonata::expression expr;
+    jsonata::value name;  // `key` as a value, made once
   };
 
   std::string name_;
@@ -130,6 +131,7 @@ class mapping_file {
   data_format output_;
   std::optional<jsonata::expression> expression_;
   std::vector<field> fields_;
+  bool fields_distinct_ = true;  // no key repeats: results are added without a lookup
   std::map<std::string, lookup_table, std::less<>> lookups_;
   std::unique_ptr<domain::region_table> regions_;
   std::unique_ptr<jsonata::function_registry> functions_;

@@ -285,7 +285,10 @@ std::expected<std::shared_ptr<const mapping_file>, mapping_error> mapping_loader
     for (const auto& kv : f) {
       auto c = compile_at(kv.second);
       if (!c) return fail(c.error());
-      m->fields_.push_back({kv.first.Scalar(), std::move(*c)});
+      const std::string& key = kv.first.Scalar();
+      for (const auto& earlier : m->fields_)
+        if (earlier.key == key) m->fields_distinct_ = false;  // YAML lets a key repeat: the last value wins
+      m->fields_.push_back({key, std::move(*c), jsonata::value::string(key)});
     }
   } else {
     return error_at(root, "mapping.schema", "a mapping needs an expression or fields");

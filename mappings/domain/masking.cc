@@ -20,16 +20,19 @@ std::size_t utf8_length(unsigned char lead) {
 }  // namespace
 
 std::string mask_nik(std::string_view nik) {
-  const std::string digits = strip_id_separators(nik);
-  if (digits.size() != 16) return std::string(nik.size(), '*');
-  return digits.substr(0, 4) + std::string(8, '*') + digits.substr(12);
+  std::string masked = strip_id_separators(nik);
+  if (masked.size() != 16) return std::string(nik.size(), '*');
+  std::fill(masked.begin() + 4, masked.begin() + 12, '*');
+  return masked;
 }
 
 std::string mask_phone(std::string_view phone) {
   auto e164 = normalize_phone(phone);
   if (!e164) return std::string(phone.size(), '*');
-  const std::string national = e164->substr(3);
-  return "+62" + national.substr(0, 3) + std::string(national.size() - 6, '*') + national.substr(national.size() - 3);
+  // +62, the first three and the last three national digits stay
+  std::string masked = std::move(*e164);
+  std::fill(masked.begin() + 6, masked.end() - 3, '*');
+  return masked;
 }
 
 std::string mask_email(std::string_view email) {

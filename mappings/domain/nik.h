@@ -54,4 +54,7 @@ struct nik_options {
 ///   "9974030503889906" -> NIK_WILAYAH_TIDAK_DIKENAL
 domain_result<nik_info> parse_nik(std::string_view text, const nik_options& options = {});
 
+/// parse_nik(text, options).has_value(), without building the parts.
+bool nik_valid(std::string_view text, const nik_options& options = {});
+
 }  // namespace simpul::mappings::domain

@@ -1,7 +1,7 @@
 #include "mappings/domain/region_code.h"
 
 #include <array>
-#include <vector>
+#include <span>
 
 namespace simpul::mappings::domain {
 namespace {
@@ -24,19 +24,19 @@ constexpr std::array<std::size_t, 4> kSegmentLengths{2, 2, 2, 4};
 domain_result<std::string> normalize_region_code(std::string_view code) {
   while (!code.empty() && (code.front() == ' ' || code.front() == '\t')) code.remove_prefix(1);
   while (!code.empty() && (code.back() == ' ' || code.back() == '\t')) code.remove_suffix(1);
-  std::vector<std::string_view> segments;
-  segments.reserve(kSegmentLengths.size() + 1);  // one allocation, not three doublings
+  std::array<std::string_view, kSegmentLengths.size()> segment_buf;  // no allocation
+  std::size_t count = 0;
   if (code.find('.') != std::string_view::npos) {
     std::size_t start = 0;
     for (;;) {
+      if (count == segment_buf.size()) return bad("more than four segments");
       const auto dot = code.find('.', start);
-      segments.push_back(code.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+      segment_buf[count++] = code.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
       if (dot == std::string_view::npos) break;
       start = dot + 1;
     }
-    if (segments.size() > kSegmentLengths.size()) return bad("more than four segments");
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-      if (!all_digits(segments[i]) || segments[i].size() != kSegmentLengths[i]) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!all_digits(segment_buf[i]) || segment_buf[i].size() != kSegmentLengths[i]) {
         return bad("segment " + std::to_string(i + 1) + " must have " + std::to_string(kSegmentLengths[i]) +
                    " digits (PP.KK.CC.DDDD)");
       }
@@ -47,13 +47,14 @@ domain_result<std::string> normalize_region_code(std::string_view code) {
     for (const std::size_t len : kSegmentLengths) {
       if (pos == code.size()) break;
       if (code.size() - pos < len) break;
-      segments.push_back(code.substr(pos, len));
+      segment_buf[count++] = code.substr(pos, len);
       pos += len;
     }
     if (pos != code.size()) {
       return bad("expected 2, 4, 6 or 10 digits, got " + std::to_string(code.size()));
     }
   }
+  const std::span<const std::string_view> segments(segment_buf.data(), count);
   if (segments[0][0] == '0' || segments[0] == "10") return bad("province code must be 11-99");
   for (const auto seg : segments) {
     if (seg.find_first_not_of('0') == std::string_view::npos) return bad("a segment is all zeros");

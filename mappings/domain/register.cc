@@ -29,7 +29,8 @@ js::value string_list(const std::vector<std::string>& items) {
   return a;
 }
 
-void put(const js::value& obj, std::string_view key, js::value v) { obj.set(str(key), std::move(v)); }
+// The objects below are built from distinct literal keys: no lookup needed.
+void put(const js::value& obj, std::string_view key, js::value v) { obj.add(str(key), std::move(v)); }
 
 // Turns a domain result into a JSONata value, raising the domain code on refusal.
 template <class T, class F>
@@ -130,7 +131,7 @@ std::expected<void, js::jsonata_error> register_domain_functions(js::function_re
       {"nikValid", "<s-:b>",
        [nik_opts](args_t args, js::host_error&) -> js::value {
          if (args.empty() || !args[0].is_string()) return {};
-         return js::value::boolean(parse_nik(args[0].as_string(), nik_opts).has_value());
+         return js::value::boolean(nik_valid(args[0].as_string(), nik_opts));
        }},
       {"nikParse", "<s-:o>",
        [nik_opts](args_t args, js::host_error& err) -> js::value {

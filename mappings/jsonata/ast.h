@@ -86,6 +86,7 @@ struct node {
   bool thunk = false;                 // call in tail position of a lambda body
   bool tuple_path = false;            // path: some step is a tuple step
   bool consarray = false;             // array constructor as first/last path step
+  bool distinct_keys = false;         // object constructor: every key a different string literal
 };
 
 }  // namespace simpul::mappings::jsonata

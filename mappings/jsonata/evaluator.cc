@@ -78,10 +78,10 @@ evaluator::~evaluator() {
   for (auto& f : captured_) f->vars.clear();
 }
 
-void evaluator::check_limits() {
-  if (limits_.max_depth > 0 && depth_ > limits_.max_depth) raise("U1001");
-  if (limits_.time_limit.count() > 0 && (++ticks_ & 255) == 0 &&
-      std::chrono::steady_clock::now() > deadline_) {
+void evaluator::depth_exceeded() { raise("U1001"); }
+
+void evaluator::check_deadline() {
+  if (std::chrono::steady_clock::now() > deadline_) {
     jsonata_exception ex;
     ex.error.code = "U1001";
     ex.error.message = "Expression evaluation timeout: Check for infinite loop";

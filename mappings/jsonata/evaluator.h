@@ -75,7 +75,13 @@ class evaluator {
   value apply_transform(const function_rep& fn, const value& arg);
   std::string_view keep_name(const value& name);
   frame_ptr tuple_frame(const frame_ptr& env, const tuple& t);
-  void check_limits();
+  // Runs for every node: the counters inline, the failures out of line.
+  void check_limits() {
+    if (limits_.max_depth > 0 && depth_ > limits_.max_depth) depth_exceeded();
+    if (limits_.time_limit.count() > 0 && (++ticks_ & 255) == 0) check_deadline();
+  }
+  [[noreturn]] void depth_exceeded();
+  void check_deadline();
 
   const function_registry& registry_;
   std::shared_ptr<const void> program_;

@@ -45,9 +45,10 @@ value evaluator::eval_group(const node* ctor, const value& input, const frame_pt
       value key = eval(ctor->pairs[pi].first.get(), input, env);
       if (key.is_undefined()) continue;
       if (!key.is_string()) raise("T1003", ctor->pos, "", json_text(key));
-      if (result.get(key.as_string())) raise("D1009", ctor->pos, "", std::string(key.as_string()));
+      if (!ctor->distinct_keys && result.get(key.as_string()))
+        raise("D1009", ctor->pos, "", std::string(key.as_string()));
       value v = eval(ctor->pairs[pi].second.get(), input, env);
-      if (!v.is_undefined()) result.set(key, std::move(v));
+      if (!v.is_undefined()) result.add(std::move(key), std::move(v));
     }
     return result;
   }
@@ -80,9 +81,9 @@ value evaluator::eval_group(const node* ctor, const value& input, const frame_pt
       }
     }
   }
-  for (auto& [key, g] : groups) {
+  for (auto& [key, g] : groups) {  // the keys are distinct
     value v = eval(ctor->pairs[g.pair].second.get(), g.data, env);
-    if (!v.is_undefined()) result.set(key, std::move(v));
+    if (!v.is_undefined()) result.add(key, std::move(v));
   }
   return result;
 }

@@ -24,6 +24,26 @@ frame_ptr evaluator::tuple_frame(const frame_ptr& env, const tuple& t) {
   return f;
 }
 
+namespace {
+
+// A step whose value comes from evaluating it, not from a field name (and
+// which eval_step evaluates once per input item with nothing around it).
+bool is_expression_step(const node& s) {
+  return s.type != node_type::name && s.type != node_type::sort && !s.consarray && s.stages.empty();
+}
+
+// Adds one input item's result of a step to the step's output: an array is
+// flattened one level unless an array constructor built it.
+void push_step_result(value& out, const value& r) {
+  if (!r.is_array() || (r.flags() & af_cons)) {
+    out.push(r);
+  } else {
+    for (const auto& x : r.arr().items) out.push(x);
+  }
+}
+
+}  // namespace
+
 value evaluator::eval_bare(const node* n, const value& input, const frame_ptr& env) {
   ++depth_;
   check_limits();
@@ -50,6 +70,15 @@ value evaluator::eval_path(const node* n, const value& input, const frame_ptr& e
   if (input.is_object() && !n->tuple_path && !n->group && !n->keep_singleton_array && !n->tuple) {
     const value* cur = &input;
     std::size_t i = 0;
+    // A first step that is an expression (`$f(x).name`) over the one input
+    // item: its value is where the walk starts.
+    value head;
+    if (steps.size() > 1 && is_expression_step(*steps[0])) {
+      head = eval_bare(steps[0].get(), input, env);
+      if (head.is_undefined()) return head;
+      cur = &head;
+      i = 1;
+    }
     for (; i < steps.size(); ++i) {
       const node* s = steps[i].get();
       if (s->type != node_type::name || !s->stages.empty() || s->keep_array || !cur->is_object()) break;
@@ -65,7 +94,8 @@ value evaluator::eval_path(const node* n, const value& input, const frame_ptr& e
     if (i > 0) {
       // continue the general algorithm from step i over the single item reached
       value seq = value::new_sequence(1);
-      seq.push(*cur);
+      push_step_result(seq, *cur);
+      if (seq.size() == 0) return seq;
       value result;
       for (; i < steps.size(); ++i) {
         result = eval_step(steps[i].get(), seq, env, i + 1 == steps.size());
@@ -167,13 +197,7 @@ value evaluator::eval_step(const node* step, const value& seq, const frame_ptr& 
   }
   if (last && results.size() == 1 && results[0].is_array() && !results[0].is_sequence()) return results[0];
   value out = value::new_sequence(results.size());
-  for (auto& r : results) {
-    if (!r.is_array() || (r.flags() & af_cons)) {
-      out.push(std::move(r));
-    } else {
-      for (const auto& x : r.arr().items) out.push(x);
-    }
-  }
+  for (const auto& r : results) push_step_result(out, r);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include <rapidjson/error/en.h>
@@ -350,10 +351,24 @@ constexpr escape_table kEscape;
 }  // namespace
 
 void write_json_string(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && !kEscape.special[static_cast<unsigned char>(s[i])]) ++i;
+  if (i == s.size()) {  // nothing to escape (the common case): quotes and one copy
+    const std::size_t at = out.size();
+    const std::size_t size = at + s.size() + 2;
+    // GCC 12 passes the grown capacity, not `size`, when it reallocates: use our own
+    out.resize_and_overwrite(size, [&](char* p, std::size_t) {
+      p[at] = '"';
+      if (!s.empty()) std::memcpy(p + at + 1, s.data(), s.size());
+      p[size - 1] = '"';
+      return size;
+    });
+    return;
+  }
   out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t run = 0;  // start of the pending run of characters needing no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (; i < s.size(); ++i) {
     char c = s[i];
     if (!kEscape.special[static_cast<unsigned char>(c)]) continue;
     if (c == '\xED') {

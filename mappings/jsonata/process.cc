@@ -14,6 +14,19 @@ struct parent_slot {
   int level;
 };
 
+// Keys that evaluate to themselves (string literals with nothing attached)
+// and differ from each other: the constructor needs no duplicate check.
+bool has_distinct_literal_keys(const node& ctor) {
+  for (std::size_t i = 0; i < ctor.pairs.size(); ++i) {
+    const node& k = *ctor.pairs[i].first;
+    if (k.type != node_type::literal || !k.lit.is_string() || !k.stages.empty() || k.group || k.keep_array)
+      return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (ctor.pairs[j].first->lit.as_string() == k.lit.as_string()) return false;
+  }
+  return true;
+}
+
 class processor {
  public:
   node_ptr run(node_ptr raw) {
@@ -132,6 +145,7 @@ class processor {
           k = process(std::move(k), seeking);
           v = process(std::move(v), seeking);
         }
+        n->distinct_keys = has_distinct_literal_keys(*n);
         return n;
       default:
         break;

@@ -1,5 +1,6 @@
 #include "mappings/jsonata/signature.h"
 
+#include <algorithm>
 #include <array>
 #include <span>
 
@@ -101,11 +102,22 @@ std::shared_ptr<const signature> parse_signature(std::string_view text, std::int
       sig->params.back().context = true;
     }
   }
+  sig->positional = std::none_of(sig->params.begin(), sig->params.end(), [](const sig_param& p) {
+    return p.optional || p.variadic || p.types.find('a') != std::string::npos;
+  });
   return sig;
 }
 
 void validate_args(const signature& sig, std::vector<value>& args, const value& context,
                    std::string_view fn_name, std::int64_t pos) {
+  // The common call: one argument of an accepted type per parameter. The
+  // matcher below would take the same assignment first and, with no array
+  // parameter, leave `args` as it is.
+  if (sig.positional && args.size() == sig.params.size()) {
+    std::size_t i = 0;
+    while (i < args.size() && accepts(sig.params[i].types, symbol(args[i]))) ++i;
+    if (i == args.size()) return;
+  }
   // Called for every native call: small signatures use stack buffers.
   constexpr std::size_t small = 16;
   std::array<char, small> syms_buf;

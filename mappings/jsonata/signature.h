@@ -26,6 +26,9 @@ struct sig_param {
 struct signature {
   std::vector<sig_param> params;
   std::string text;
+  /// No optional, variadic or array parameter: an argument list of exactly
+  /// one argument per parameter is then matched position by position.
+  bool positional = false;
 };
 
 /// Parses the text between `<` and `>`; throws S0401/S0402 on bad input.

@@ -7,11 +7,31 @@
 
 namespace simpul::mappings::jsonata {
 
+namespace {
+
+// Copies n <= 16 bytes with fixed-size moves (two overlapping ones) instead
+// of a call to memcpy: most strings a mapping makes are this short.
+void copy_short(unsigned char* to, const char* from, std::size_t n) {
+  if (n >= 8) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + n - 8, from + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + n - 4, from + n - 4, 4);
+  } else if (n > 0) {
+    to[0] = static_cast<unsigned char>(from[0]);
+    to[n / 2] = static_cast<unsigned char>(from[n / 2]);
+    to[n - 1] = static_cast<unsigned char>(from[n - 1]);
+  }
+}
+
+}  // namespace
+
 value value::string(std::string_view s) {
   value v;
   v.kind_ = value_kind::string;
   if (s.size() <= sizeof v.raw_) {
-    if (!s.empty()) std::memcpy(v.raw_, s.data(), s.size());
+    copy_short(v.raw_, s.data(), s.size());
     v.len_ = static_cast<std::uint8_t>(s.size());
   } else {
     void* mem = ::operator new(sizeof(string_rep) + s.size());
@@ -115,6 +135,13 @@ void object_rep::put(value key, value v) {
     const_cast<value&>(*existing) = std::move(v);
     return;
   }
+  add_entry(key, v);
+}
+
+void object_rep::append(value key, value v) { add_entry(key, v); }
+
+// Shared by put() and append(): moves from the arguments' own copies.
+inline void object_rep::add_entry(value& key, value& v) {
   entries.emplace_back(std::move(key), std::move(v));
   if (entries.size() > index_threshold && entries.size() * 2 > index.size()) {
     rebuild_index();

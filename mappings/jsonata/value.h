@@ -137,6 +137,9 @@ class value {
   const value* get(std::string_view key) const;
   /// Sets a field of an object this value solely owns.
   void set(value key, value v) const;
+  /// Adds a field the caller knows the object does not have yet (set()
+  /// without the lookup).
+  void add(value key, value v) const;
 
   const function_rep& fn() const;  // defined in function.h
 
@@ -194,6 +197,8 @@ struct object_rep : heap_header {
   std::vector<std::uint32_t> index;  // open addressing, 0 = empty, else entry+1
   const value* find(std::string_view key) const;
   void put(value key, value v);
+  /// Appends a key that is not present.
+  void append(value key, value v);
   /// Rebuilds the lookup index after entries were removed.
   void reindex() {
     if (index.empty()) return;
@@ -201,6 +206,7 @@ struct object_rep : heap_header {
   }
 
  private:
+  void add_entry(value& key, value& v);
   void rebuild_index();
 };
 
@@ -224,6 +230,7 @@ inline const value* value::get(std::string_view key) const {
   return is_object() ? obj().find(key) : nullptr;
 }
 inline void value::set(value key, value v) const { obj_mut().put(std::move(key), std::move(v)); }
+inline void value::add(value key, value v) const { obj_mut().append(std::move(key), std::move(v)); }
 inline bool value::unique() const {
   return is_heap() && ptr()->refs.load(std::memory_order_acquire) == 1;
 }

@@ -78,6 +78,16 @@ TEST(MappingFile, FieldsKeepKeyOrderAndDropUndefined) {
   EXPECT_EQ(out->body, R"({"z":"Rina","a":"3374********9903"})");
 }
 
+TEST(MappingFile, RepeatedFieldKeyKeepsFirstPlaceAndLastValue) {
+  temp_dir dir;  // YAML lets a key repeat; the object gets it once
+  auto path = dir.write("f.yaml", "fields:\n  a: nama\n  b: nik\n  a: kota\n  b: tidak_ada\n");
+  auto m = mapping_file::load(path);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto out = (*m)->apply(R"({"nama":"Rina","nik":"1","kota":"Semarang"})", "application/json");
+  ASSERT_TRUE(out) << to_string(out.error());
+  EXPECT_EQ(out->body, R"({"a":"Semarang","b":"1"})");
+}
+
 TEST(MappingFile, SyntaxErrorPointsIntoTheFile) {
   temp_dir dir;
   auto path = dir.write("bad.yaml", "name: bad\nexpression: |\n  {\n    \"a\": 1 +* 2\n  }\n");

@@ -19,6 +19,7 @@ constexpr civil_date kVectorsToday{2025, 11, 1};
 void expect_error(std::string_view nik, std::string_view code) {
   auto r = parse_nik(nik, at(kVectorsToday));
   ASSERT_FALSE(r) << nik;
+  EXPECT_FALSE(nik_valid(nik, at(kVectorsToday))) << nik;
   EXPECT_EQ(r.error().code, code) << nik;
   EXPECT_EQ(r.error().message.find(std::string(nik)), std::string::npos) << "message repeats the NIK";
 }
@@ -66,6 +67,9 @@ TEST(NikTest, CenturyFollowsTheReferenceDate) {
   EXPECT_TRUE(parse_nik("3374032902009901", at({2025, 1, 1})));
   EXPECT_FALSE(parse_nik("3374032902009901", at({1999, 1, 1})));
   EXPECT_TRUE(parse_nik("3374030101009901"));  // default today
+  EXPECT_TRUE(nik_valid("3374030111259901", at({2025, 11, 1})));
+  EXPECT_TRUE(nik_valid("3374 0305 0388 9906"));
+  EXPECT_FALSE(nik_valid("3374032902009901", at({1999, 1, 1})));
 }
 
 TEST(NikTest, StructuralChecks) {
@@ -94,6 +98,8 @@ TEST(NikTest, RegionPrefixAgainstTables) {
   auto unknown = parse_nik("9974030503889906", at(kVectorsToday, &*table));
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, "NIK_WILAYAH_TIDAK_DIKENAL");
+  EXPECT_FALSE(nik_valid("9974030503889906", at(kVectorsToday, &*table)));
+  EXPECT_TRUE(nik_valid("9101015206799907", at(kVectorsToday, &*table)));  // historic: a warning, still valid
   EXPECT_TRUE(parse_nik("9974030503889906", at(kVectorsToday)));  // no table: structure only
 }
 

@@ -121,6 +121,11 @@ TEST(Json, StringWriterEscapesOnlyWhatJsonNeeds) {
   out.clear();
   write_json_string(out, "\xED");  // a truncated sequence at the end passes through too
   EXPECT_EQ(out, "\"\xED\"");
+  out = "[";  // appended after what is there, with or without escapes
+  write_json_string(out, "ab");
+  write_json_string(out, "");
+  write_json_string(out, "cd\"e");
+  EXPECT_EQ(out, "[\"ab\"\"\"\"cd\\\"e\"");
 }
 
 TEST(Json, EvaluationsOnOneThreadShareNoVariables) {
