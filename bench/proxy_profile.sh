@@ -124,7 +124,7 @@ start_hub() {  # start_hub [wrapper...]
     "http://127.0.0.1:$API_PORT/lapor" | jq -e .log_view >/dev/null || die "proxy answer is not the mapped record"
 }
 URL() { echo "http://127.0.0.1:$API_PORT/lapor"; }
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; }  # user, system
 ctxsw() {  # voluntary involuntary, summed over the threads
   cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt/ {v += $2} /^nonvoluntary_ctxt/ {n += $2} END {print v, n}'
 }
@@ -134,14 +134,15 @@ log "load average $(cut -d' ' -f1-3 /proc/loadavg); threads: $THREADS; connectio
 # --- 1. plain ---------------------------------------------------------------
 start_hub
 run_wrk 2000 "$(URL)" >/dev/null  # warm-up: connections, allocator, caches
-c0=$(cpu_ticks "$HUB_PID"); read -r v0 n0 < <(ctxsw "$HUB_PID")
+read -r u0 k0 < <(cpu_ticks "$HUB_PID"); read -r v0 n0 < <(ctxsw "$HUB_PID")
 read -r reqs secs bad < <(run_wrk "$N" "$(URL)")
-c1=$(cpu_ticks "$HUB_PID"); read -r v1 n1 < <(ctxsw "$HUB_PID")
+read -r u1 k1 < <(cpu_ticks "$HUB_PID"); read -r v1 n1 < <(ctxsw "$HUB_PID")
 hz=$(getconf CLK_TCK)
-awk -v r="$reqs" -v s="$secs" -v c="$((c1 - c0))" -v hz="$hz" -v v="$((v1 - v0))" -v n="$((n1 - n0))" \
+awk -v r="$reqs" -v s="$secs" -v u="$((u1 - u0))" -v k="$((k1 - k0))" -v hz="$hz" -v v="$((v1 - v0))" -v n="$((n1 - n0))" \
   -v bad="$bad" -v la="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-  printf "plain     %d requests (non-2xx %d) in %ss: %.0f req/s, hub CPU %.1f us/request (%.0f%% of a core), load %s\n",
-    r, bad, s, r / s, c / hz / r * 1e6, c / hz / s * 100, la
+  c = u + k
+  printf "plain     %d requests (non-2xx %d) in %ss: %.0f req/s, hub CPU %.1f us/request (user %.1f, system %.1f; %.0f%% of a core), load %s\n",
+    r, bad, s, r / s, c / hz / r * 1e6, u / hz / r * 1e6, k / hz / r * 1e6, c / hz / s * 100, la
   printf "          context switches per request: %.2f voluntary, %.2f involuntary\n", v / r, n / r }'
 
 # --- 2. strace -------------------------------------------------------------------
