@@ -17,8 +17,9 @@ namespace simpul::hub {
 inline constexpr std::size_t max_json_body_depth = 512;
 
 /// Parses a message body as JSON. On failure returns a 400 `json.malformed`
-/// failure that says what is wrong and where (line, column, byte offset), or
-/// `json.depth` for nesting deeper than max_json_body_depth.
+/// failure that says what is wrong and where (line, column, byte offset;
+/// also for bytes that are not UTF-8), or `json.depth` for nesting deeper
+/// than max_json_body_depth.
 std::optional<step_failure> parse_json_body(std::string_view body, rapidjson::Document& doc);
 
 /// Checks that a message body is well-formed JSON without building a DOM

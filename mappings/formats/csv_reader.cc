@@ -168,6 +168,17 @@ csv_reader::scan csv_reader::read_record(std::vector<std::string>& fields, int& 
   }
 }
 
+// A field that is not UTF-8 (a Windows-1252 export, a binary file) would go
+// on as a JSON string no reader accepts: the record is refused here, with
+// the position of the first bad byte.
+std::optional<format_error> csv_reader::invalid_encoding(int record_line) const {
+  const auto at = invalid_utf8_at(last_raw_);
+  if (at == std::string_view::npos) return std::nullopt;
+  auto e = utf8_error(last_raw_, at, "csv.encoding");
+  e.line += record_line - 1;  // last_raw_ starts the record's first line
+  return e;
+}
+
 void csv_reader::set_columns(const std::vector<std::string>& names) {
   std::unordered_set<std::string> seen;
   // The next suffix to try per repeated name: restarting at _2 every time
@@ -216,6 +227,7 @@ format_result<csv_reader> csv_reader::open(std::string_view text, csv_options op
     case scan::record:
       break;
   }
+  if (auto bad = r.invalid_encoding(line)) return std::unexpected(std::move(*bad));
   if (r.options_.has_header) {
     r.set_columns(fields);
   } else {
@@ -245,6 +257,7 @@ format_result<std::optional<csv_row>> csv_reader::next() {
       case scan::record:
         break;
     }
+    if (auto bad = invalid_encoding(row.line)) return std::unexpected(std::move(*bad));
     if (options_.skip_blank_rows &&
         std::all_of(row.fields.begin(), row.fields.end(), [](const auto& f) { return f.empty(); })) {
       continue;

@@ -231,6 +231,12 @@ class xml_writer {
 }  // namespace
 
 format_result<rapidjson::Document> xml_to_json(std::string_view xml, const xml_read_options& options) {
+  // pugixml takes the bytes as they come: a Latin-1 "é" (or any byte that
+  // is not UTF-8) became a JSON string no reader accepts, forwarded as if
+  // it were fine. The document is read as UTF-8, whatever it declares.
+  if (const auto at = invalid_utf8_at(xml); at != std::string_view::npos) {
+    return std::unexpected(utf8_error(xml, at, "xml.encoding"));
+  }
   pugi::xml_document doc;
   const auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {

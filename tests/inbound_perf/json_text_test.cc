@@ -107,5 +107,26 @@ TEST(JsonCheck, NestingUpToTheLimitIsAccepted) {
   EXPECT_EQ(check_json_body(one_more)->code, "json.depth");
 }
 
+TEST(JsonCheck, BytesThatAreNotUtf8AreRefusedWhereTheyAre) {
+  // A Latin-1 "é" (0xE9) inside a string: RapidJSON's default grammar took
+  // it, and the hub accepted the body and forwarded invalid JSON.
+  using namespace std::string_literals;
+  const std::string pad(37, 'x');  // puts the bad byte past a few 8-byte steps
+  for (std::string bad : {"{\"judul\":\"J\xE9lan\"}"s, "{\"" + pad + "\":\"\xC0\xAF\"}",
+                          "[\"\xED\xA0\x80\"]"s, "[\"\xF4\x90\x80\x80\"]"s, "\"" + pad + "\xE2\x82\""}) {
+    auto err = check_json_body(bad);
+    ASSERT_TRUE(err.has_value()) << bad;
+    EXPECT_EQ(err->code, "json.malformed");
+    EXPECT_EQ(err->http_status, 400);
+    EXPECT_NE(err->message.find("Invalid encoding in string"), std::string::npos) << err->message;
+    rapidjson::Document doc;
+    EXPECT_TRUE(parse_json_body(bad, doc).has_value());
+  }
+  auto err = check_json_body("{\"a\":\"ok\",\n \"judul\":\"J\xE9lan\"}");
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->message.find("line 2, column 12 (offset 22)"), std::string::npos) << err->message;
+  EXPECT_FALSE(check_json_body("{\"" + pad + "\":\"J\xC3\xA9rome \xF0\x9F\x98\x80\"}").has_value());
+}
+
 }  // namespace
 }  // namespace simpul::hub

@@ -168,6 +168,33 @@ TEST(CsvReaderTest, AHeaderOfOneNameRepeatedIsReadInLinearTime) {
   EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release; the old code ran for hours
 }
 
+TEST(CsvReaderTest, RowsThatAreNotUtf8AreRefusedAndReadingGoesOn) {
+  // A Windows-1252 export: 0xE9 is 'é' there, not UTF-8.
+  auto r = csv_reader::open("nama;kota\nSiti;Bandung\nJos\xE9;Cianjur\n\"a\nb\xC3\";x\nBudi;Bogor\n");
+  ASSERT_TRUE(r);
+  auto first = r->next();
+  ASSERT_TRUE(first && *first);
+  auto bad = r->next();
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "csv.encoding");
+  EXPECT_EQ(bad.error().line, 3);
+  EXPECT_EQ(bad.error().column, 4);
+  EXPECT_EQ(r->last_raw(), "Jos\xE9;Cianjur");
+  auto quoted = r->next();  // a bad byte on the second line of a quoted field
+  ASSERT_FALSE(quoted);
+  EXPECT_EQ(quoted.error().line, 5);
+  EXPECT_EQ(quoted.error().column, 2);
+  auto last = r->next();
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->fields[0], "Budi");
+
+  auto header = csv_reader::open("\xEF\xBB\xBFna\xFFma\n1\n");
+  ASSERT_FALSE(header);
+  EXPECT_EQ(header.error().code, "csv.encoding");
+  EXPECT_EQ(header.error().line, 1);
+  EXPECT_EQ(header.error().column, 3);
+}
+
 TEST(CsvReaderTest, EmptyInputWithHeaderIsAnError) {
   auto r = csv_reader::open("\xEF\xBB\xBF\r\n");
   ASSERT_FALSE(r);

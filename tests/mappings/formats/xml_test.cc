@@ -89,6 +89,23 @@ TEST(XmlToJsonTest, ManyDifferentlyNamedChildrenAreReadInLinearTime) {
   EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release
 }
 
+TEST(XmlToJsonTest, BytesThatAreNotUtf8AreRefusedWithTheirPosition) {
+  // A Latin-1 export: "Jalan Pahlawan" then 0xE9 ('é' in ISO-8859-1).
+  auto doc = xml_to_json("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>\n  <a>Caf\xE9</a>\n</r>");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, "xml.encoding");
+  EXPECT_EQ(doc.error().line, 3);
+  EXPECT_EQ(doc.error().column, 9);
+  EXPECT_NE(doc.error().message.find("0xE9"), std::string::npos) << doc.error().message;
+  // Overlong forms, surrogates and a truncated sequence are not UTF-8 either.
+  for (const char* bad : {"<r>\xC0\xAF</r>", "<r>\xED\xA0\x80</r>", "<r>\xF4\x90\x80\x80</r>", "<r>\xE2\x82</r>"}) {
+    auto d = xml_to_json(bad);
+    ASSERT_FALSE(d) << bad;
+    EXPECT_EQ(d.error().code, "xml.encoding") << bad;
+  }
+  EXPECT_EQ(to_json_text("<r>Caf\xC3\xA9 \xF0\x9F\x98\x80</r>"), "{\"r\":\"Caf\xC3\xA9 \xF0\x9F\x98\x80\"}");
+}
+
 TEST(JsonToXmlTest, SingleKeyBecomesRootAndEscapes) {
   auto json = parse_json(R"({"r":{"@id":"a\"<","t":"x & y < z","n":[1,2],"e":null,"b":false}})");
   ASSERT_TRUE(json);
