@@ -106,6 +106,31 @@ TEST(XmlToJsonTest, BytesThatAreNotUtf8AreRefusedWithTheirPosition) {
   EXPECT_EQ(to_json_text("<r>Caf\xC3\xA9 \xF0\x9F\x98\x80</r>"), "{\"r\":\"Caf\xC3\xA9 \xF0\x9F\x98\x80\"}");
 }
 
+TEST(XmlToJsonTest, ReferencesPugixmlWouldDecodeWronglyAreRefused) {
+  struct probe {
+    const char* xml;
+    int line, column;
+  };
+  // &#0; cut the text short ("abc"), &#xD800; and &#x110000; became bytes
+  // that are not UTF-8, &#4294967361; wrapped around to "A", and &e; (from
+  // the DTD) stayed as literal text.
+  for (const auto& p : {probe{"<r>abc&#0;def</r>", 1, 7}, probe{"<r>\n x&#xD800;</r>", 2, 3},
+                        probe{"<r>&#x110000;</r>", 1, 4}, probe{"<r>&#4294967361;</r>", 1, 4},
+                        probe{"<r><a b=\"1&#1;\"/></r>", 1, 5},
+                        probe{"<!DOCTYPE r [<!ENTITY e \"boom\">]>\n<r>&e;</r>", 2, 4}}) {
+    auto doc = xml_to_json(p.xml);
+    ASSERT_FALSE(doc) << p.xml;
+    EXPECT_EQ(doc.error().code, "xml.reference") << p.xml;
+    EXPECT_EQ(doc.error().line, p.line) << p.xml;
+    EXPECT_EQ(doc.error().column, p.column) << p.xml;
+  }
+  // What stays as it was: the predefined entities, allowed characters, a '&'
+  // that starts no reference, and anything inside CDATA or the DOCTYPE.
+  EXPECT_EQ(to_json_text("<!DOCTYPE r [<!ENTITY e \"&#0;\">]><r a=\"&quot;&#66;\">&amp;&lt;&gt;&apos;&#65;&#x1F600; "
+                         "A &amp B &#; <![CDATA[&#0;&e;]]></r>"),
+            "{\"r\":{\"@a\":\"\\\"B\",\"#text\":\"&<>'A\xF0\x9F\x98\x80 A &amp B &#; &#0;&e;\"}}");
+}
+
 TEST(JsonToXmlTest, SingleKeyBecomesRootAndEscapes) {
   auto json = parse_json(R"({"r":{"@id":"a\"<","t":"x & y < z","n":[1,2],"e":null,"b":false}})");
   ASSERT_TRUE(json);
