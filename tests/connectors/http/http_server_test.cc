@@ -223,6 +223,38 @@ TEST_F(HttpServerTest, MalformedRequestGets400) {
   EXPECT_TRUE(c.wait_closed());
 }
 
+TEST_F(HttpServerTest, LongChunkExtensionOrTrailerGets400AndTheServerStaysUp) {
+  // Beast limits the head and the body, not a chunk header line or the
+  // trailer. The session's read buffer took a 1 MiB chunk extension (and
+  // would take gigabytes until the read deadline), then closed unanswered;
+  // a trailer field of 65,534 bytes made Beast throw std::length_error out
+  // of the read handler: std::terminate.
+  start(accept_all, "read_timeout: 3s\n");
+  const std::string head = "POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (const std::string& endless : {"5;" + std::string(1 << 20, 'a'),
+                                     "2\r\n{}\r\n0\r\nX-T: " + std::string(65534, 'b') + "\r\n\r\n"}) {
+    client_connection c(port);
+    const auto t0 = std::chrono::steady_clock::now();
+    c.write_raw(head + endless);
+    string_response res;
+    boost::beast::flat_buffer buf;
+    boost::system::error_code ec;
+    bhttp::read(c.socket(), buf, res, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);  // answered, not timed out
+  }
+  EXPECT_TRUE(ingress->received().empty());
+  // A chunked body with an ordinary extension and trailer still goes through.
+  client_connection ok(port);
+  ok.write_raw(head + "2;n=v\r\n{}\r\n0\r\nX-T: 1\r\n\r\n");
+  string_response res;
+  boost::beast::flat_buffer buf;
+  bhttp::read(ok.socket(), buf, res);
+  EXPECT_EQ(res.result_int(), 202);
+}
+
 TEST_F(HttpServerTest, HeaderTimeoutClosesSlowClient) {
   start(accept_all, "header_timeout: 200ms\n");
   client_connection c(port);
