@@ -186,6 +186,17 @@ void basic_session<Stream>::on_header(error_code ec) {
     return;
   }
   const auto& req = parser_->get();
+  if (!parser_->chunked() && req.find(bhttp::field::transfer_encoding) != req.end()) {
+    // RFC 9112 6.3: a request whose transfer coding does not end in chunked
+    // has no knowable length. Beast read it as bodiless, and its body was
+    // then parsed as the next request (an empty message went to the route).
+    request_keep_alive_ = false;
+    write(make_json_error(400, "http.bad_request",
+                          "Transfer-Encoding must end in chunked (got '" +
+                              std::string(req[bhttp::field::transfer_encoding]) + "')",
+                          make_message_id()));
+    return;
+  }
   auto expect = req[bhttp::field::expect];
   if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
     // The client waits for a go-ahead before sending the body (curl does so

@@ -255,6 +255,22 @@ TEST_F(HttpServerTest, LongChunkExtensionOrTrailerGets400AndTheServerStaysUp) {
   EXPECT_EQ(res.result_int(), 202);
 }
 
+TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
+  // "Transfer-Encoding: gzip": the request was read as bodiless (the route
+  // got an empty message) and its body was parsed as a second request.
+  start(accept_all);
+  client_connection c(port);
+  c.write_raw("POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}");
+  string_response res;
+  boost::beast::flat_buffer buf;
+  bhttp::read(c.socket(), buf, res);
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_TRUE(c.wait_closed());
+  EXPECT_TRUE(ingress->received().empty());
+}
+
 TEST_F(HttpServerTest, HeaderTimeoutClosesSlowClient) {
   start(accept_all, "header_timeout: 200ms\n");
   client_connection c(port);
