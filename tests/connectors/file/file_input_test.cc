@@ -424,5 +424,43 @@ TEST_F(FileInput, UnreadableJsonGoesToFailedWithTheReason) {
   EXPECT_TRUE(sink->offered().empty());
 }
 
+TEST_F(FileInput, AFileNameTooLongForTheProgressLogIsReadUnderAShortName) {
+  // 240 bytes: legal, but ".<name>.progress" is not (NAME_MAX 255). The
+  // file used to stay in processing/, never read and never moved on.
+  std::string name = "laporan-";
+  while (name.size() < 236) name += "\xC3\xA9";  // 'é': a cut must not split it
+  name += ".csv";
+  ASSERT_EQ(name.size(), 240u);
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}}), sink);
+  drop(name, "a,b\n1,2\n");
+  ASSERT_TRUE(sink->wait_count(1));
+  EXPECT_EQ(sink->taken()[0]->body, R"({"a":"1","b":"2"})");
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed", "laporan-").size() == 1; }));
+  const auto kept = files_in(drop_ / "processed", "laporan-")[0].filename().string();
+  EXPECT_LE(kept.size(), 230u) << kept;
+  EXPECT_NE(kept.find(".csv."), std::string::npos) << kept;  // the extension survives
+  // The cut is at a character boundary: the kept prefix is 'é's only.
+  const auto prefix = kept.substr(8, kept.find('~') - 8);
+  EXPECT_EQ(prefix.size() % 2, 0u);
+  EXPECT_EQ(sink->taken()[0]->attribute("file"), kept.substr(0, kept.find(".csv.") + 4));
+  EXPECT_FALSE(fs::exists(drop_ / name));
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processing").empty(); }));  // the log goes last
+}
+
+TEST_F(FileInput, ALongNameLeftInProcessingIsResumedUnderAShortName) {
+  // What an older hub left behind: a long name it claimed but never read.
+  const std::string name = std::string(240, 'x') + ".csv";
+  fs::create_directories(drop_ / "processing");
+  write_file(drop_ / "processing" / name, "a\n7\n");
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}}), sink);
+  ASSERT_TRUE(sink->wait_count(1));
+  EXPECT_EQ(sink->taken()[0]->body, R"({"a":"7"})");
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processed", "xxx").size() == 1; }));
+  EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processing").empty(); }));  // the log goes last
+}
+
+
 }  // namespace
 }  // namespace simpul::connectors
