@@ -377,7 +377,7 @@ void input::process(const std::string& name) {
   // stopped: resumed from the first unlogged record on the next start;
   // failed: the file stays in processing/, a restart resumes it.
   if (made != offer_window::outcome::finished) return;
-  finish(name, sha, feed.records(), feed.fatal(), *log);
+  finish(name, sha, feed, feed.fatal(), *log);
 }
 
 message_ptr input::make_message(const std::string& name, std::size_t index, record& r,
@@ -398,7 +398,7 @@ message_ptr input::make_message(const std::string& name, std::size_t index, reco
   return msg;
 }
 
-void input::finish(const std::string& name, const std::string& sha, const std::vector<record>& records,
+void input::finish(const std::string& name, const std::string& sha, const record_feed& records,
                    const std::string& fatal, progress_log& log) {
   bool unreadable = !fatal.empty();
   std::string failures;
@@ -406,7 +406,7 @@ void input::finish(const std::string& name, const std::string& sha, const std::v
     if (e.what == progress_log::outcome::ok) continue;
     unreadable = unreadable || e.what == progress_log::outcome::unreadable ||
                  (settings_.rejected_to_failed && e.what == progress_log::outcome::rejected);
-    int line = e.index < records.size() ? records[e.index].line : 0;
+    int line = e.index < records.size() ? records.at(e.index).line : 0;
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
                 ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +

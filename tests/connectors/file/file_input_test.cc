@@ -1,5 +1,8 @@
 #include <utility>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <set>
 #include <thread>
@@ -424,6 +427,7 @@ TEST_F(FileInput, UnreadableJsonGoesToFailedWithTheReason) {
   EXPECT_TRUE(sink->offered().empty());
 }
 
+
 TEST_F(FileInput, AFileNameTooLongForTheProgressLogIsReadUnderAShortName) {
   // 240 bytes: legal, but ".<name>.progress" is not (NAME_MAX 255). The
   // file used to stay in processing/, never read and never moved on.
@@ -461,6 +465,47 @@ TEST_F(FileInput, ALongNameLeftInProcessingIsResumedUnderAShortName) {
   EXPECT_TRUE(eventually([&] { return files_in(drop_ / "processing").empty(); }));  // the log goes last
 }
 
+
+TEST_F(FileInput, CsvWithClassicMacLineEndsIsReadToTheEnd) {
+  // CR-only line ends (and a mix): the reader takes them, but the records
+  // were counted by LFs, so the file "had one line" and went to failed/
+  // after its first row ("more records than lines in the file").
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("csv")}}), sink);
+  drop("mac.csv", "nik,nama\r1,Siti\r2,Budi\r\n3,Ani\n4,Joko\r");
+  ASSERT_TRUE(sink->wait_count(4));
+  EXPECT_EQ(sink->taken()[3]->body, R"({"nik":"4","nama":"Joko"})");
+  EXPECT_EQ(sink->taken()[3]->attribute("line"), "5");
+  ASSERT_TRUE(eventually([&] { return files_in(drop_ / "processed", "mac.csv.").size() == 1; }));
+  EXPECT_TRUE(files_in(drop_ / "failed").empty());
+}
+
+TEST_F(FileInput, AFileOfBlankLinesCostsNoMemoryPerLine) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "an address-space limit and ASan's shadow memory do not mix";
+#else
+  // 64 MiB of newlines: no record at all, but room for 67 million records
+  // (4.8 GB) was reserved up front. On a small machine that is bad_alloc on
+  // the worker thread: std::terminate, the hub gone. Here the address space
+  // is capped 1.5 GB above what the test uses.
+  const std::string blank(64u << 20, '\n');
+  long pages = 0;
+  std::ifstream("/proc/self/statm") >> pages;
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_AS, &old), 0);
+  rlimit capped = old;
+  capped.rlim_cur = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + (3ull << 29);
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &capped), 0);
+  auto sink = std::make_shared<test::collecting_ingress>();
+  add_input(settings({{"format", scalar("ndjson")}}), sink);
+  drop("kosong.ndjson", blank);
+  const bool moved = eventually([&] { return files_in(drop_ / "processed", "kosong.ndjson.").size() == 1; },
+                                std::chrono::seconds(30));
+  setrlimit(RLIMIT_AS, &old);
+  EXPECT_TRUE(moved);
+  EXPECT_TRUE(sink->offered().empty());
+#endif
+}
 
 }  // namespace
 }  // namespace simpul::connectors
