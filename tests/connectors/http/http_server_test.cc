@@ -23,6 +23,17 @@ rapidjson::Document parse_json(const std::string& s) {
   return d;
 }
 
+// Writes raw bytes on `c` and reads one response (a failed read fails the test).
+string_response raw_exchange(client_connection& c, std::string_view bytes) {
+  c.write_raw(bytes);
+  string_response res;
+  boost::beast::flat_buffer buf;
+  boost::system::error_code ec;
+  bhttp::read(c.socket(), buf, res, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  return res;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void start(recording_ingress::answer_fn answer, const std::string& settings = "",
@@ -214,10 +225,7 @@ TEST_F(HttpServerTest, OversizedBodyGets413) {
 TEST_F(HttpServerTest, MalformedRequestGets400) {
   start(accept_all);
   client_connection c(port);
-  c.write_raw("BLAH /lapor NOT-HTTP\r\n\r\n");
-  string_response res;
-  boost::beast::flat_buffer buf;
-  bhttp::read(c.socket(), buf, res);
+  auto res = raw_exchange(c, "BLAH /lapor NOT-HTTP\r\n\r\n");
   EXPECT_EQ(res.result_int(), 400);
   EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
   EXPECT_TRUE(c.wait_closed());
@@ -235,12 +243,7 @@ TEST_F(HttpServerTest, LongChunkExtensionOrTrailerGets400AndTheServerStaysUp) {
                                      "2\r\n{}\r\n0\r\nX-T: " + std::string(65534, 'b') + "\r\n\r\n"}) {
     client_connection c(port);
     const auto t0 = std::chrono::steady_clock::now();
-    c.write_raw(head + endless);
-    string_response res;
-    boost::beast::flat_buffer buf;
-    boost::system::error_code ec;
-    bhttp::read(c.socket(), buf, res, ec);
-    ASSERT_FALSE(ec) << ec.message();
+    auto res = raw_exchange(c, head + endless);
     EXPECT_EQ(res.result_int(), 400);
     EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);  // answered, not timed out
@@ -248,11 +251,7 @@ TEST_F(HttpServerTest, LongChunkExtensionOrTrailerGets400AndTheServerStaysUp) {
   EXPECT_TRUE(ingress->received().empty());
   // A chunked body with an ordinary extension and trailer still goes through.
   client_connection ok(port);
-  ok.write_raw(head + "2;n=v\r\n{}\r\n0\r\nX-T: 1\r\n\r\n");
-  string_response res;
-  boost::beast::flat_buffer buf;
-  bhttp::read(ok.socket(), buf, res);
-  EXPECT_EQ(res.result_int(), 202);
+  EXPECT_EQ(raw_exchange(ok, head + "2;n=v\r\n{}\r\n0\r\nX-T: 1\r\n\r\n").result_int(), 202);
 }
 
 TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
@@ -260,10 +259,7 @@ TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
   // got an empty message) and its body was parsed as a second request.
   start(accept_all);
   client_connection c(port);
-  c.write_raw("POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}");
-  string_response res;
-  boost::beast::flat_buffer buf;
-  bhttp::read(c.socket(), buf, res);
+  auto res = raw_exchange(c, "POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}");
   EXPECT_EQ(res.result_int(), 400);
   EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
   EXPECT_FALSE(res.keep_alive());
