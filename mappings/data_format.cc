@@ -46,6 +46,14 @@ data_format::kind format_of_content_type(std::string_view content_type, data_for
 }
 
 formats::format_result<jsonata::value> decode(std::string_view body, const data_format& format) {
+  if (format.type == data_format::kind::json || format.type == data_format::kind::text) {
+    // XML and CSV check their own input; a JSON or text body that is not
+    // UTF-8 became strings that went out as JSON no reader accepts.
+    if (const auto at = formats::invalid_utf8_at(body); at != std::string_view::npos) {
+      return std::unexpected(formats::utf8_error(
+          body, at, format.type == data_format::kind::json ? "json.encoding" : "text.encoding"));
+    }
+  }
   switch (format.type) {
     case data_format::kind::text: return jsonata::value::string(body);
     case data_format::kind::xml: {

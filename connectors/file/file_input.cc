@@ -73,6 +73,25 @@ bool read_whole(const fs::path& path, std::uintmax_t size, std::string& out) {
   return true;
 }
 
+// The hub derives names from a claimed file's: ".<name>.progress" in
+// processing/, "<name>.<utc>.error.json" (and its ".tmp") in failed/. They
+// must fit in NAME_MAX (255 bytes on every Linux file system): a 240-byte
+// name once made the progress log fail to open, and the file sat in
+// processing/ for good, never read, never moved on.
+constexpr std::size_t kMaxClaimedName = 200;
+
+/// `name`, or when it is too long to derive names from: its first bytes (cut
+/// at a UTF-8 character), "~", 16 hex digits of its SHA-256 and its
+/// extension, so distinct long names stay distinct.
+std::string claimed_name(const std::string& name) {
+  if (name.size() <= kMaxClaimedName) return name;
+  std::string ext;
+  if (auto dot = name.rfind('.'); dot != std::string::npos && name.size() - dot <= 16) ext = name.substr(dot);
+  std::size_t keep = kMaxClaimedName - 17 - ext.size();
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return name.substr(0, keep) + "~" + sha256_hex(name).substr(0, 16) + ext;
+}
+
 const char* content_type_of(record_format f) {
   switch (f) {
     case record_format::xml: return "application/xml";
@@ -203,8 +222,18 @@ void input::run() {
       log_.info("removed the progress log " + log_name + ": its file was already moved on");
     }
   }
-  for (const auto& name : leftovers) {
+  for (auto name : leftovers) {
     if (stopping()) return;
+    // Left by a hub that claimed long names as they were (it could not
+    // track them: no progress log, so nothing of them was delivered).
+    if (auto claimed = claimed_name(name); claimed != name) {
+      auto from = settings_.processing_dir / name, to = settings_.processing_dir / claimed;
+      if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+        log_.warn("cannot rename " + name + " to " + claimed + ": " + std::strerror(errno));
+        continue;
+      }
+      name = std::move(claimed);
+    }
     process(name);
   }
   while (!stopping()) {
@@ -264,13 +293,18 @@ void input::claim_and_process(const std::string& name) {
   // renameat2(NOREPLACE): atomic, so of two hubs on one directory exactly one
   // wins (the other gets ENOENT), and a same-named file still in processing/
   // is never overwritten (EEXIST: it waits for the next scan).
+  const std::string claimed = claimed_name(name);
   fs::path from = settings_.dir / name;
-  fs::path to = settings_.processing_dir / name;
+  fs::path to = settings_.processing_dir / claimed;
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
     if (errno != ENOENT) log_.warn("cannot claim " + name + ": " + std::strerror(errno));
     return;
   }
-  process(name);
+  if (claimed != name) {
+    log_.warn("file name of " + std::to_string(name.size()) + " bytes is too long to track: " + name +
+              " is processed as " + claimed);
+  }
+  process(claimed);
 }
 
 void input::process(const std::string& name) {
@@ -343,7 +377,7 @@ void input::process(const std::string& name) {
   // stopped: resumed from the first unlogged record on the next start;
   // failed: the file stays in processing/, a restart resumes it.
   if (made != offer_window::outcome::finished) return;
-  finish(name, sha, feed.records(), feed.fatal(), *log);
+  finish(name, sha, feed, feed.fatal(), *log);
 }
 
 message_ptr input::make_message(const std::string& name, std::size_t index, record& r,
@@ -364,7 +398,7 @@ message_ptr input::make_message(const std::string& name, std::size_t index, reco
   return msg;
 }
 
-void input::finish(const std::string& name, const std::string& sha, const std::vector<record>& records,
+void input::finish(const std::string& name, const std::string& sha, const record_feed& records,
                    const std::string& fatal, progress_log& log) {
   bool unreadable = !fatal.empty();
   std::string failures;
@@ -372,7 +406,7 @@ void input::finish(const std::string& name, const std::string& sha, const std::v
     if (e.what == progress_log::outcome::ok) continue;
     unreadable = unreadable || e.what == progress_log::outcome::unreadable ||
                  (settings_.rejected_to_failed && e.what == progress_log::outcome::rejected);
-    int line = e.index < records.size() ? records[e.index].line : 0;
+    int line = e.index < records.size() ? records.at(e.index).line : 0;
     if (!failures.empty()) failures += ",\n    ";
     failures += "{\"record\": " + std::to_string(e.index + 1) + ", \"line\": " + std::to_string(line) +
                 ", \"status\": \"" + (e.what == progress_log::outcome::rejected ? "rejected" : "unreadable") +

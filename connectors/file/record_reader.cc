@@ -113,8 +113,15 @@ record_set read_records(std::string_view content, const input_settings& s) {
 
 std::size_t max_records(std::string_view content, const input_settings& s) {
   if (s.format != record_format::csv && s.format != record_format::ndjson) return 1;
-  // Every CSV row and NDJSON record ends a line (the last one may lack '\n').
-  return static_cast<std::size_t>(std::count(content.begin(), content.end(), '\n')) + 1;
+  // Every CSV row and NDJSON record ends a line (the last one may lack its
+  // line end). A line ends at LF, CRLF or a lone CR as in the CSV reader:
+  // counting LFs only made a file with classic-Mac CR line ends "one line",
+  // and the reader stopped after its first row ("more records than lines").
+  std::size_t lines = 1;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    if (content[i] == '\n' || (content[i] == '\r' && (i + 1 == content.size() || content[i + 1] != '\n'))) ++lines;
+  }
+  return lines;
 }
 
 }  // namespace simpul::connectors::file

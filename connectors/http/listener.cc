@@ -23,7 +23,11 @@ std::shared_ptr<listener> listener::create(net::io_context& io, listener_options
 }
 
 listener::listener(net::io_context& io, listener_options opts, request_handler handler)
-    : io_(io), strand_(net::make_strand(io)), acceptor_(strand_), opts_(std::move(opts)) {
+    : io_(io),
+      strand_(net::make_strand(io)),
+      acceptor_(strand_),
+      accept_retry_(strand_),
+      opts_(std::move(opts)) {
   auto cfg = std::make_shared<session_config>();
   cfg->header_limit = opts_.header_limit;
   cfg->body_limit = opts_.body_limit;
@@ -103,10 +107,21 @@ void listener::do_accept() {
 void listener::on_accept(boost::system::error_code ec, session_socket socket) {
   if (ec) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    // EMFILE and friends: log, keep accepting (the next accept may succeed).
-    log.warn("accept failed: " + ec.message());
-    do_accept();
+    // EMFILE and friends: the connection stays in the backlog, so accepting
+    // again at once fails again at once. That loop spun a core and logged
+    // 100,000 warnings a second while a flood held every descriptor. Wait a
+    // little (closing connections free descriptors meanwhile), warn once.
+    if (!accept_failing_) log.warn("accept failed: " + ec.message() + "; retrying every 100ms");
+    accept_failing_ = true;
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([self = shared_from_this()](boost::system::error_code wec) {
+      if (!wec) self->do_accept();
+    });
     return;
+  }
+  if (accept_failing_) {
+    accept_failing_ = false;
+    log.info("accepting connections again on " + opts_.host + ":" + std::to_string(port_.load()));
   }
   boost::system::error_code opt_ec;
   socket.set_option(tcp::no_delay(true), opt_ec);
@@ -160,6 +175,7 @@ void listener::on_session_closed(std::uint64_t id) {
 }
 
 void listener::close_acceptor() {
+  accept_retry_.cancel();
   boost::system::error_code ec;
   if (acceptor_.is_open()) {
     acceptor_.close(ec);

@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "connectors/http/responder.h"
@@ -85,6 +86,8 @@ class listener : public std::enable_shared_from_this<listener> {
   boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;  ///< on strand_: the pause after a failed accept
+  bool accept_failing_ = false;             ///< on strand_: warned about it, not accepted since
   listener_options opts_;
   std::shared_ptr<const session_config> session_cfg_;
   std::atomic<std::uint16_t> port_{0};

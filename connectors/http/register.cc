@@ -13,6 +13,8 @@
 namespace simpul::connectors {
 namespace {
 
+constexpr std::uint64_t max_request_head = 60 * 1024;
+
 using config::field_spec;
 using config::field_type;
 using problems = std::vector<std::pair<config::mark, std::string>>;
@@ -86,7 +88,8 @@ config::component_spec server_spec() {
       field("max_body", field_type::size, "Largest request body accepted; larger requests get 413.",
             "1MiB", "4MiB"),
       field("max_header", field_type::size,
-            "Largest request head (request line and headers); larger get 431.", "16KiB", "32KiB"),
+            "Largest request head (request line and headers); larger get 431. At most 60KiB.", "16KiB",
+            "32KiB"),
       field(
           "header_timeout", field_type::duration,
           "Time allowed to receive a request's headers once it started (slow clients are closed).",
@@ -194,6 +197,11 @@ class http_server_factory final : public connector_factory {
     }
     require_at_least_one(r, n, "max_connections", out);
     if (r.size("max_body") == 0) out.emplace_back(where_of(n, "max_body"), "must be above 0");
+    if (r.size("max_header") == 0 || r.size("max_header") > max_request_head) {
+      // A request is read into a 64 KiB buffer (session.cc); a larger head
+      // could carry a field Beast cannot store (it throws, the hub stops).
+      out.emplace_back(where_of(n, "max_header"), "must be between 1 byte and 60KiB");
+    }
     const config::node* tls = n.find("tls");
     bool client_certs = false;
     if (tls && tls->is_map()) {

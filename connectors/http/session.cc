@@ -33,6 +33,17 @@ void shutdown_stream(session_stream& s) {
 }
 void shutdown_stream(tls_stream&) {}  // not reached: TLS shuts down with close_notify
 
+// The read buffer is capped at 64 KiB. Beast limits the request head
+// (header_limit) and the body (body_limit), but not a chunk header line nor
+// the trailer: both must sit whole in this buffer, which grew without bound
+// (a chunk extension that never ends was buffered until the read deadline,
+// gigabytes on a fast link), and a trailer field over 64 KiB made Beast throw
+// std::length_error from inside the read: std::terminate, the hub gone. A
+// field in 64 KiB is one Beast can store, and at the cap the read fails with
+// buffer_overflow: 400. The head fits too (max_header is at most 60 KiB),
+// and body bytes pass through (the parser moves them out at once).
+constexpr std::size_t read_buffer_limit = 64 * 1024;
+
 }  // namespace
 
 template <class Stream>
@@ -45,7 +56,8 @@ basic_session<Stream>::basic_session(Stream stream, net::ip::tcp::endpoint remot
       remote_text_(endpoint_text(remote_)),
       cfg_(std::move(cfg)),
       on_closed_(std::move(on_closed)),
-      keep_(std::move(keep)) {}
+      keep_(std::move(keep)),
+      buffer_(read_buffer_limit) {}
 
 template <class Stream>
 basic_session<Stream>::~basic_session() {
@@ -174,6 +186,17 @@ void basic_session<Stream>::on_header(error_code ec) {
     return;
   }
   const auto& req = parser_->get();
+  if (!parser_->chunked() && req.find(bhttp::field::transfer_encoding) != req.end()) {
+    // RFC 9112 6.3: a request whose transfer coding does not end in chunked
+    // has no knowable length. Beast read it as bodiless, and its body was
+    // then parsed as the next request (an empty message went to the route).
+    request_keep_alive_ = false;
+    write(make_json_error(400, "http.bad_request",
+                          "Transfer-Encoding must end in chunked (got '" +
+                              std::string(req[bhttp::field::transfer_encoding]) + "')",
+                          make_message_id()));
+    return;
+  }
   auto expect = req[bhttp::field::expect];
   if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
     // The client waits for a go-ahead before sending the body (curl does so

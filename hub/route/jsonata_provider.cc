@@ -134,6 +134,7 @@ class file_mapping final : public mapping_transform {
       // The route's check, done by the parse the mapping needs anyway.
       auto input = jsonata::parse_json_document(msg.body, max_json_body_depth);
       if (!input) return std::unexpected(json_body_failure(msg.body, input.error().offset, input.error().code));
+      if (auto bad = check_json_utf8(msg.body)) return std::unexpected(*bad);
       r = mapping_->apply_decoded(*input, message_bindings(msg, read_));
     } else {
       r = mapping_->apply(msg.body, msg.content_type, message_bindings(msg, read_));

@@ -60,7 +60,9 @@ class csv_reader {
   /// Next data row, or nullopt at the end. A row whose field count differs
   /// from the columns comes back as error "csv.field_count" (line = the row's
   /// first line) and reading goes on with the next row; so does a stray
-  /// character after a closing quote ("csv.quote"). An unterminated quoted
+  /// character after a closing quote ("csv.quote") and a row that is not
+  /// UTF-8 ("csv.encoding", at the first bad byte; also for the header,
+  /// where open() fails). An unterminated quoted
   /// field ("csv.unterminated_quote") ends the input.
   format_result<std::optional<csv_row>> next();
 
@@ -76,6 +78,8 @@ class csv_reader {
   csv_reader(std::string_view text, csv_options options);
   scan read_record(std::vector<std::string>& fields, int& start_line, format_error& error);
   bool skip_record();
+  /// "csv.encoding" when the record last read (last_raw_) is not UTF-8.
+  std::optional<format_error> invalid_encoding(int record_line) const;
   void consume_line_end();
   bool at_line_end() const;
   int column_at(std::size_t offset) const;

@@ -40,6 +40,16 @@ struct text_position {
 };
 text_position position_of(std::string_view text, std::size_t offset);
 
+/// Offset of the first byte that does not start a well-formed UTF-8 sequence
+/// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or
+/// npos when `text` is all valid UTF-8.
+std::size_t invalid_utf8_at(std::string_view text);
+
+/// The error for the bad byte at `at` in `text` (found by invalid_utf8_at):
+/// code `code` ("xml.encoding", ...), "invalid UTF-8 (byte 0xE9)", its line
+/// and column in `text`.
+format_error utf8_error(std::string_view text, std::size_t at, std::string code);
+
 /// "line 3, column 7: message (expected ...)" for logs and CLI output.
 std::string to_string(const format_error& e);
 

@@ -23,6 +23,17 @@ rapidjson::Document parse_json(const std::string& s) {
   return d;
 }
 
+// Writes raw bytes on `c` and reads one response (a failed read fails the test).
+string_response raw_exchange(client_connection& c, std::string_view bytes) {
+  c.write_raw(bytes);
+  string_response res;
+  boost::beast::flat_buffer buf;
+  boost::system::error_code ec;
+  bhttp::read(c.socket(), buf, res, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  return res;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void start(recording_ingress::answer_fn answer, const std::string& settings = "",
@@ -214,13 +225,46 @@ TEST_F(HttpServerTest, OversizedBodyGets413) {
 TEST_F(HttpServerTest, MalformedRequestGets400) {
   start(accept_all);
   client_connection c(port);
-  c.write_raw("BLAH /lapor NOT-HTTP\r\n\r\n");
-  string_response res;
-  boost::beast::flat_buffer buf;
-  bhttp::read(c.socket(), buf, res);
+  auto res = raw_exchange(c, "BLAH /lapor NOT-HTTP\r\n\r\n");
   EXPECT_EQ(res.result_int(), 400);
   EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
   EXPECT_TRUE(c.wait_closed());
+}
+
+TEST_F(HttpServerTest, LongChunkExtensionOrTrailerGets400AndTheServerStaysUp) {
+  // Beast limits the head and the body, not a chunk header line or the
+  // trailer. The session's read buffer took a 1 MiB chunk extension (and
+  // would take gigabytes until the read deadline), then closed unanswered;
+  // a trailer field of 65,534 bytes made Beast throw std::length_error out
+  // of the read handler: std::terminate.
+  start(accept_all, "read_timeout: 3s\n");
+  const std::string head = "POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (const std::string& endless : {"5;" + std::string(1 << 20, 'a'),
+                                     "2\r\n{}\r\n0\r\nX-T: " + std::string(65534, 'b') + "\r\n\r\n"}) {
+    client_connection c(port);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto res = raw_exchange(c, head + endless);
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);  // answered, not timed out
+  }
+  EXPECT_TRUE(ingress->received().empty());
+  // A chunked body with an ordinary extension and trailer still goes through.
+  client_connection ok(port);
+  EXPECT_EQ(raw_exchange(ok, head + "2;n=v\r\n{}\r\n0\r\nX-T: 1\r\n\r\n").result_int(), 202);
+}
+
+TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
+  // "Transfer-Encoding: gzip": the request was read as bodiless (the route
+  // got an empty message) and its body was parsed as a second request.
+  start(accept_all);
+  client_connection c(port);
+  auto res = raw_exchange(c, "POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}");
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.bad_request");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_TRUE(c.wait_closed());
+  EXPECT_TRUE(ingress->received().empty());
 }
 
 TEST_F(HttpServerTest, HeaderTimeoutClosesSlowClient) {

@@ -1,8 +1,11 @@
 #include "connectors/http/listener.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "tests/connectors/http/test_support.h"
 
@@ -33,6 +36,45 @@ class ListenerTest : public ::testing::Test {
   io_runner runner;
   std::shared_ptr<http::listener> l;
 };
+
+TEST_F(ListenerTest, OutOfDescriptorsPausesAcceptingInsteadOfSpinning) {
+  // With every descriptor taken (a connection flood, a low ulimit -n), an
+  // accept fails with EMFILE and the connection stays in the backlog. The
+  // listener accepted again at once: one core at 100% and 100,000 log lines
+  // a second until a descriptor came free.
+  start([](http::request_ptr, http::responder a) { a.send(ok("served")); });
+  std::vector<std::unique_ptr<client_connection>> clients;
+  clients.push_back(std::make_unique<client_connection>(l->port()));  // the one served at the end
+  std::size_t open_fds = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++open_fds;
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = open_fds + 4;  // the listener can take a few more, the clients need theirs
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<tcp::socket> flood;
+  for (int i = 0; i < 3; ++i) {  // descriptors for clients exist; the server runs out
+    boost::system::error_code ec;
+    tcp::socket s(runner.io());
+    s.connect({net::ip::make_address("127.0.0.1"), l->port()}, ec);
+    if (!ec) flood.push_back(std::move(s));
+  }
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  std::this_thread::sleep_for(1s);  // measuring CPU over a second: nothing to wait on
+  getrusage(RUSAGE_SELF, &after);
+  setrlimit(RLIMIT_NOFILE, &old);
+  auto cpu = [](const rusage& r) {
+    return std::chrono::seconds(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+           std::chrono::microseconds(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+  };
+  EXPECT_LT(cpu(after) - cpu(before), 250ms) << "the accept loop spins";
+  // Descriptors are back: the waiting connections are accepted and served.
+  auto res = clients[0]->round_trip(make_request(bhttp::verb::post, "/", "x"));
+  EXPECT_EQ(res.body(), "served");
+  client_connection late(l->port());
+  EXPECT_EQ(late.round_trip(make_request(bhttp::verb::post, "/", "y")).body(), "served");
+}
 
 TEST_F(ListenerTest, PortInUseIsAnError) {
   start([](http::request_ptr, http::responder a) { a.send(ok("")); });

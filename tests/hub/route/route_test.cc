@@ -337,6 +337,7 @@ TEST_F(RouteTest, AMapStepFirstRefusesMalformedJsonAsTheRouteCheckDoes) {
   std::vector<bad_case> cases = {{"{\"a\":\n  1,,}", "json.malformed", "line 2, column 5"},
                                  {"{\"a\":1} x", "json.malformed", "line 1, column 9"},
                                  {"{\"a\":\"\\ud800\"}", "json.malformed", "(offset 6)"},
+                                 {"{\"judul\":\"J\xE9lan\"}", "json.malformed", "(offset 11)"},
                                  {deep, "json.depth", "(offset 512)"}};
   for (const auto& c : cases) {
     auto res = submit(*r, msg(c.body));

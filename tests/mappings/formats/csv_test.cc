@@ -1,6 +1,8 @@
 #include "mappings/formats/csv_reader.h"
 #include "mappings/formats/csv_writer.h"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "mappings/formats/json.h"
@@ -141,6 +143,56 @@ TEST(CsvReaderTest, HeaderNamesAreTrimmedAndMadeUnique) {
   auto r = csv_reader::open(" a ,a,,b\n1,2,3,4\n");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->columns(), (std::vector<std::string>{"a", "a_2", "col3", "b"}));
+}
+
+TEST(CsvReaderTest, RepeatedNamesAfterATakenSuffixStayUnique) {
+  auto r = csv_reader::open("a,a_2,a,a,b,a\n1,2,3,4,5,6\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->columns(), (std::vector<std::string>{"a", "a_2", "a_3", "a_4", "b", "a_5"}));
+}
+
+TEST(CsvReaderTest, AHeaderOfOneNameRepeatedIsReadInLinearTime) {
+  // One 400 KB upload: 200,000 columns all called "a". Suffixes were searched
+  // from _2 on for every column, 2e10 lookups: the thread never came back.
+  constexpr std::size_t n = 200'000;
+  std::string text;
+  for (std::size_t i = 0; i < n; ++i) text += i ? ",a" : "a";
+  text += '\n';
+  const auto start = std::chrono::steady_clock::now();
+  auto r = csv_reader::open(text);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->columns().size(), n);
+  EXPECT_EQ(r->columns()[1], "a_2");
+  EXPECT_EQ(r->columns()[n - 1], "a_" + std::to_string(n));
+  EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release; the old code ran for hours
+}
+
+TEST(CsvReaderTest, RowsThatAreNotUtf8AreRefusedAndReadingGoesOn) {
+  // A Windows-1252 export: 0xE9 is 'é' there, not UTF-8.
+  auto r = csv_reader::open("nama;kota\nSiti;Bandung\nJos\xE9;Cianjur\n\"a\nb\xC3\";x\nBudi;Bogor\n");
+  ASSERT_TRUE(r);
+  auto first = r->next();
+  ASSERT_TRUE(first && *first);
+  auto bad = r->next();
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "csv.encoding");
+  EXPECT_EQ(bad.error().line, 3);
+  EXPECT_EQ(bad.error().column, 4);
+  EXPECT_EQ(r->last_raw(), "Jos\xE9;Cianjur");
+  auto quoted = r->next();  // a bad byte on the second line of a quoted field
+  ASSERT_FALSE(quoted);
+  EXPECT_EQ(quoted.error().line, 5);
+  EXPECT_EQ(quoted.error().column, 2);
+  auto last = r->next();
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->fields[0], "Budi");
+
+  auto header = csv_reader::open("\xEF\xBB\xBFna\xFFma\n1\n");
+  ASSERT_FALSE(header);
+  EXPECT_EQ(header.error().code, "csv.encoding");
+  EXPECT_EQ(header.error().line, 1);
+  EXPECT_EQ(header.error().column, 3);
 }
 
 TEST(CsvReaderTest, EmptyInputWithHeaderIsAnError) {

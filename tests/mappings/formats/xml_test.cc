@@ -1,5 +1,7 @@
 #include "mappings/formats/xml.h"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "mappings/formats/json.h"
@@ -67,6 +69,66 @@ TEST(XmlToJsonTest, DeepNestingIsRefused) {
   auto doc = xml_to_json(xml);
   ASSERT_FALSE(doc);
   EXPECT_EQ(doc.error().code, "xml.depth");
+}
+
+TEST(XmlToJsonTest, ManyDifferentlyNamedChildrenAreReadInLinearTime) {
+  // A 2 MB body of 200,000 children with distinct names: grouping them by a
+  // scan over the groups so far took 2e10 comparisons.
+  constexpr int n = 200'000;
+  std::string xml = "<r>";
+  for (int i = 0; i < n; ++i) xml += "<e" + std::to_string(i) + "/>";
+  xml += "<e7>again</e7></r>";
+  const auto start = std::chrono::steady_clock::now();
+  auto doc = xml_to_json(xml);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(doc) << to_string(doc.error());
+  const auto& r = (*doc)["r"];
+  ASSERT_EQ(r.MemberCount(), static_cast<rapidjson::SizeType>(n));
+  EXPECT_EQ(write_json(r["e7"]), R"(["","again"])");  // a late sibling joins its first group
+  EXPECT_EQ(std::string(r.MemberBegin()->name.GetString()), "e0");  // order of first appearance
+  EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release
+}
+
+TEST(XmlToJsonTest, BytesThatAreNotUtf8AreRefusedWithTheirPosition) {
+  // A Latin-1 export: "Jalan Pahlawan" then 0xE9 ('é' in ISO-8859-1).
+  auto doc = xml_to_json("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<r>\n  <a>Caf\xE9</a>\n</r>");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, "xml.encoding");
+  EXPECT_EQ(doc.error().line, 3);
+  EXPECT_EQ(doc.error().column, 9);
+  EXPECT_NE(doc.error().message.find("0xE9"), std::string::npos) << doc.error().message;
+  // Overlong forms, surrogates and a truncated sequence are not UTF-8 either.
+  for (const char* bad : {"<r>\xC0\xAF</r>", "<r>\xED\xA0\x80</r>", "<r>\xF4\x90\x80\x80</r>", "<r>\xE2\x82</r>"}) {
+    auto d = xml_to_json(bad);
+    ASSERT_FALSE(d) << bad;
+    EXPECT_EQ(d.error().code, "xml.encoding") << bad;
+  }
+  EXPECT_EQ(to_json_text("<r>Caf\xC3\xA9 \xF0\x9F\x98\x80</r>"), "{\"r\":\"Caf\xC3\xA9 \xF0\x9F\x98\x80\"}");
+}
+
+TEST(XmlToJsonTest, ReferencesPugixmlWouldDecodeWronglyAreRefused) {
+  struct probe {
+    const char* xml;
+    int line, column;
+  };
+  // &#0; cut the text short ("abc"), &#xD800; and &#x110000; became bytes
+  // that are not UTF-8, &#4294967361; wrapped around to "A", and &e; (from
+  // the DTD) stayed as literal text.
+  for (const auto& p : {probe{"<r>abc&#0;def</r>", 1, 7}, probe{"<r>\n x&#xD800;</r>", 2, 3},
+                        probe{"<r>&#x110000;</r>", 1, 4}, probe{"<r>&#4294967361;</r>", 1, 4},
+                        probe{"<r><a b=\"1&#1;\"/></r>", 1, 5},
+                        probe{"<!DOCTYPE r [<!ENTITY e \"boom\">]>\n<r>&e;</r>", 2, 4}}) {
+    auto doc = xml_to_json(p.xml);
+    ASSERT_FALSE(doc) << p.xml;
+    EXPECT_EQ(doc.error().code, "xml.reference") << p.xml;
+    EXPECT_EQ(doc.error().line, p.line) << p.xml;
+    EXPECT_EQ(doc.error().column, p.column) << p.xml;
+  }
+  // What stays as it was: the predefined entities, allowed characters, a '&'
+  // that starts no reference, and anything inside CDATA or the DOCTYPE.
+  EXPECT_EQ(to_json_text("<!DOCTYPE r [<!ENTITY e \"&#0;\">]><r a=\"&quot;&#66;\">&amp;&lt;&gt;&apos;&#65;&#x1F600; "
+                         "A &amp B &#; <![CDATA[&#0;&e;]]></r>"),
+            "{\"r\":{\"@a\":\"\\\"B\",\"#text\":\"&<>'A\xF0\x9F\x98\x80 A &amp B &#; &#0;&e;\"}}");
 }
 
 TEST(JsonToXmlTest, SingleKeyBecomesRootAndEscapes) {
