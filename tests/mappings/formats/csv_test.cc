@@ -153,19 +153,17 @@ TEST(CsvReaderTest, RepeatedNamesAfterATakenSuffixStayUnique) {
 
 TEST(CsvReaderTest, AHeaderOfOneNameRepeatedIsReadInLinearTime) {
   // One 400 KB upload: 200,000 columns all called "a". Suffixes were searched
-  // from _2 on for every column, 2e10 lookups: the thread never came back.
+  // from _2 on for every column, 2e10 lookups: the thread never came back
+  // (~0.1 s now; a return to that would show as this test's ctest timeout).
   constexpr std::size_t n = 200'000;
   std::string text;
   for (std::size_t i = 0; i < n; ++i) text += i ? ",a" : "a";
   text += '\n';
-  const auto start = std::chrono::steady_clock::now();
   auto r = csv_reader::open(text);
-  const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(r);
   ASSERT_EQ(r->columns().size(), n);
   EXPECT_EQ(r->columns()[1], "a_2");
   EXPECT_EQ(r->columns()[n - 1], "a_" + std::to_string(n));
-  EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release; the old code ran for hours
 }
 
 TEST(CsvReaderTest, RowsThatAreNotUtf8AreRefusedAndReadingGoesOn) {

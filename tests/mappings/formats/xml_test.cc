@@ -73,20 +73,18 @@ TEST(XmlToJsonTest, DeepNestingIsRefused) {
 
 TEST(XmlToJsonTest, ManyDifferentlyNamedChildrenAreReadInLinearTime) {
   // A 2 MB body of 200,000 children with distinct names: grouping them by a
-  // scan over the groups so far took 2e10 comparisons.
+  // scan over the groups so far took 2e10 comparisons (~0.1 s now; a return
+  // to that would show as this test's ctest timeout).
   constexpr int n = 200'000;
   std::string xml = "<r>";
   for (int i = 0; i < n; ++i) xml += "<e" + std::to_string(i) + "/>";
   xml += "<e7>again</e7></r>";
-  const auto start = std::chrono::steady_clock::now();
   auto doc = xml_to_json(xml);
-  const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(doc) << to_string(doc.error());
   const auto& r = (*doc)["r"];
   ASSERT_EQ(r.MemberCount(), static_cast<rapidjson::SizeType>(n));
   EXPECT_EQ(write_json(r["e7"]), R"(["","again"])");  // a late sibling joins its first group
   EXPECT_EQ(std::string(r.MemberBegin()->name.GetString()), "e0");  // order of first appearance
-  EXPECT_LT(took, std::chrono::seconds(10));  // ~0.1 s in Release
 }
 
 TEST(XmlToJsonTest, BytesThatAreNotUtf8AreRefusedWithTheirPosition) {
