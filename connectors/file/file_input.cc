@@ -377,7 +377,7 @@ void input::process(const std::string& name) {
   // stopped: resumed from the first unlogged record on the next start;
   // failed: the file stays in processing/, a restart resumes it.
   if (made != offer_window::outcome::finished) return;
-  finish(name, sha, feed, feed.fatal(), *log);
+  finish(name, sha, feed, *log);
 }
 
 message_ptr input::make_message(const std::string& name, std::size_t index, record& r,
@@ -399,7 +399,8 @@ message_ptr input::make_message(const std::string& name, std::size_t index, reco
 }
 
 void input::finish(const std::string& name, const std::string& sha, const record_feed& records,
-                   const std::string& fatal, progress_log& log) {
+                   progress_log& log) {
+  const std::string& fatal = records.fatal();
   bool unreadable = !fatal.empty();
   std::string failures;
   for (const auto& e : log.entries()) {

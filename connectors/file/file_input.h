@@ -59,7 +59,7 @@ class input final : public connectors::input {
   void claim_and_process(const std::string& name);          // worker
   void process(const std::string& name);                    // worker: the file is in processing/
   void finish(const std::string& name, const std::string& sha, const record_feed& records,
-              const std::string& fatal, progress_log& log);
+              progress_log& log);
   /// `take_body`: move the record's body into the message (its last use).
   message_ptr make_message(const std::string& name, std::size_t index, record& r, const std::string& route,
                            bool take_body) const;

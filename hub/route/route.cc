@@ -127,10 +127,14 @@ void route::submit(message_ptr msg, connectors::ingest_handler done) {
   }
 }
 
+bool route::first_step_checks_json(std::string_view content_type) const {
+  // A `when` reads the body before any step: the route checks it first.
+  return !parts_.when && !parts_.steps.empty() && parts_.steps.front()->checks_json_body(content_type);
+}
+
 std::expected<std::vector<message_ptr>, step_failure> route::run_steps(
     const message_ptr& msg) const {
-  if (is_json_content_type(msg->content_type) &&
-      !(!parts_.when && !parts_.steps.empty() && parts_.steps.front()->checks_json_body(msg->content_type))) {
+  if (is_json_content_type(msg->content_type) && !first_step_checks_json(msg->content_type)) {
     if (auto err = check_json_body(msg->body)) return std::unexpected(*err);
   }
   if (parts_.when) {

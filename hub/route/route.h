@@ -114,6 +114,9 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
     return r.produced == 1 ? msg : nullptr;
   }
   std::expected<std::vector<message_ptr>, step_failure> run_steps(const message_ptr& msg) const;
+  /// The first step refuses malformed JSON of this content type itself
+  /// (step::checks_json_body), so run_steps leaves the check to it.
+  bool first_step_checks_json(std::string_view content_type) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
   void accept(message_ptr msg, connectors::ingest_handler done);
   /// The end of `accept` once the spool answered: every part durable, or not.

@@ -192,10 +192,9 @@ void csv_reader::set_columns(const std::vector<std::string>& names) {
     std::string unique = name;
     if (seen.contains(unique)) {
       int& n = next_suffix.try_emplace(name, 2).first->second;
-      for (unique = name + "_" + std::to_string(n); seen.contains(unique); ++n) {
-        unique = name + "_" + std::to_string(n + 1);
-      }
-      ++n;
+      do {
+        unique = name + "_" + std::to_string(n++);
+      } while (seen.contains(unique));
     }
     seen.insert(unique);
     columns_.push_back(std::move(unique));

@@ -227,29 +227,22 @@ static std::expected<value, json_syntax_error> parse_in_place(std::string_view t
   return result;
 }
 
-static std::expected<value, std::string> parse_json_once(std::string_view text, rapidjson::ParseErrorCode& code) {
-  auto r = parse_in_place<rapidjson::kParseStopWhenDoneFlag>(text, builder::default_max_nesting);
-  code = r ? rapidjson::kParseErrorNone : r.error().code;
+std::expected<value, json_syntax_error> parse_json_document(std::string_view text, std::size_t max_depth) {
+  return parse_in_place<0>(text, max_depth);
+}
+
+std::expected<value, std::string> parse_json(std::string_view text) {
+  constexpr unsigned lenient = rapidjson::kParseStopWhenDoneFlag;  // a value, then anything
+  auto r = parse_in_place<lenient>(text, builder::default_max_nesting);
+  if (!r && r.error().code == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
+    r = parse_in_place<lenient>(surrogates_to_wtf8(text), builder::default_max_nesting);
+  }
   if (r) return std::move(*r);
   std::string what = r.error().code != rapidjson::kParseErrorTermination
                          ? std::string(rapidjson::GetParseError_En(r.error().code))
                          : "nested deeper than " + std::to_string(builder::default_max_nesting) +
                                " levels of arrays and objects";
   return std::unexpected(what + " at offset " + std::to_string(r.error().offset));
-}
-
-std::expected<value, json_syntax_error> parse_json_document(std::string_view text, std::size_t max_depth) {
-  return parse_in_place<0>(text, max_depth);
-}
-
-std::expected<value, std::string> parse_json(std::string_view text) {
-  rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;
-  auto r = parse_json_once(text, code);
-  if (!r && (code == rapidjson::kParseErrorStringUnicodeSurrogateInvalid)) {
-    std::string fixed = surrogates_to_wtf8(text);
-    return parse_json_once(fixed, code);
-  }
-  return r;
 }
 
 value from_rapidjson(const rapidjson::Value& v) {
