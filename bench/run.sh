@@ -415,6 +415,28 @@ routes:
   curl -s "http://127.0.0.1:$SIMPUL_ADMIN/metrics" >"$WORK/simpul-mqtt-both.metrics" || true
   stop_pid "$SIMPUL_PID"
 
+  # The same route in forward mode: no spool; the PUBACK of the incoming
+  # message waits for the broker's PUBACK of the mapped one, and a persistent
+  # session keeps what was not acknowledged (nothing lost, no disk of ours).
+  start_simpul mqtt-forward "connectors:
+  broker: {type: mqtt, url: tcp://127.0.0.1:$MQTT_PORT, client_id: simpul-bench-fwd, clean_session: false}
+mappings:
+  lapor: $MAPPING
+routes:
+  relay:
+    from: {connector: broker, topics: [{filter: bench/in, qos: 1}]}
+    mode: forward
+    steps: [{map: lapor}]
+    to: [{connector: broker, topic: bench/out, qos: 1}]"
+  mqtt_warm bench/in bench/out || die "simpul forward mqtt route not answering"
+  c0=$(cpu_ticks "$SIMPUL_PID"); t0=$(date +%s.%N)
+  res=$(mqtt_run bench/in bench/out 1)
+  c1=$(cpu_ticks "$SIMPUL_PID"); t1=$(date +%s.%N)
+  rec mqtt "simpul (forward)" "$(jq -c -n --argjson r "$res" --argjson cpu "$(awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" 'BEGIN {printf "%.0f", (b - a) / hz / (t1 - t0) * 100}')" \
+    --argjson rss "$(mb "$(status_kb "$SIMPUL_PID" VmHWM)")" '$r + {cpu_pct: $cpu, peak_rss_mb: $rss}')"
+  rec mqtt "simpul (forward), fixed rate" "$(mqtt_run bench/in bench/out 1 "$MQTT_RATE")"
+  stop_pid "$SIMPUL_PID"
+
   local port; port=$(free_port)
   nr_flow "$BENCH/peers/mqtt.flow.json" "$BENCH/peers/lapor_to_national.jsonata" "MQTT_PORT=$MQTT_PORT" \
     >"$WORK/mqtt.flow.json"
@@ -618,6 +640,10 @@ summary() {
          http_proxy_vs_nginx: ratio($r | pick("http-proxy"; "simpul") | .req_s?; $r | pick("ceiling"; "nginx fixed body") | .req_s?),
          mqtt_vs_two_hop: ratio($r | pick("mqtt"; "simpul") | .msg_s?;
                                 ($r | map(select(.system == "relay (2 hops)")) | last | .msg_s?)),
+         mqtt_forward_vs_two_hop: ratio($r | pick("mqtt"; "simpul (forward)") | .msg_s?;
+                                ($r | map(select(.system == "relay (2 hops)")) | last | .msg_s?)),
+         mqtt_p99_fixed_rate_forward_over_two_hop: ratio($r | pick("mqtt"; "simpul (forward), fixed rate") | .p99_ms?;
+                                $r | pick("mqtt"; "relay (2 hops), fixed rate") | .p99_ms?),
          mqtt_node_red_vs_two_hop: ratio($r | pick("mqtt"; "Node-RED") | .msg_s?;
                                 ($r | map(select(.system == "relay (2 hops)")) | last | .msg_s?)),
          mqtt_p99_fixed_rate_simpul_over_two_hop: ratio($r | pick("mqtt"; "simpul, fixed rate") | .p99_ms?;

@@ -228,20 +228,21 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     auto opened = stores_->spool(rc.name, so);
     if (!opened) return make_error(opened.error().code, "spool: " + opened.error().message);
     p.spool = std::move(*opened);
-    if (rc.dedup.enabled) {
-      route::parts::dedup_rule d;
-      auto store = stores_->dedup(rc.name);
-      if (!store) return make_error(store.error().code, "dedup: " + store.error().message);
-      d.store = std::move(*store);
-      d.header = rc.dedup.header;
-      d.window = rc.dedup.window;
-      if (d.header.empty()) {
-        auto k = compile(rc.dedup.expression);
-        if (!k) return std::unexpected(k.error());
-        d.key = *k;
-      }
-      p.dedup = std::move(d);
+  }
+  // A forward route acknowledges when delivered: a key is kept the same way.
+  if (rc.mode != config::route_mode::request_reply && rc.dedup.enabled) {
+    route::parts::dedup_rule d;
+    auto store = stores_->dedup(rc.name);
+    if (!store) return make_error(store.error().code, "dedup: " + store.error().message);
+    d.store = std::move(*store);
+    d.header = rc.dedup.header;
+    d.window = rc.dedup.window;
+    if (d.header.empty()) {
+      auto k = compile(rc.dedup.expression);
+      if (!k) return std::unexpected(k.error());
+      d.key = *k;
     }
+    p.dedup = std::move(d);
   }
   p.dlq = dlq_;
   p.audit = audit_;

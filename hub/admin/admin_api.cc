@@ -21,7 +21,12 @@ admin_api::response error_response(int status, std::string_view code, std::strin
 }
 
 const char* mode_name(config::route_mode m) {
-  return m == config::route_mode::accept ? "accept" : "request_reply";
+  switch (m) {
+    case config::route_mode::accept: return "accept";
+    case config::route_mode::request_reply: return "request_reply";
+    case config::route_mode::forward: return "forward";
+  }
+  return "accept";
 }
 
 }  // namespace

@@ -76,7 +76,8 @@ struct retry_policy {
 
 /// accept: store and acknowledge (HTTP 202), deliver later.
 /// request_reply: call the output now and answer with its response.
-enum class route_mode { accept, request_reply };
+/// forward: deliver now, no spool; acknowledge once every output has it.
+enum class route_mode { accept, request_reply, forward };
 
 /// `from: {dedup: {key: ..., window: 24h}}`: accept a message once per key
 /// within the window (hub/route/route.h).

@@ -141,9 +141,13 @@ const std::vector<field_spec>& route_fields() {
       allowed(field("mode", field_type::string,
                     "`accept`: store and forward (the input is answered once the message is "
                     "durable). `request_reply`: the caller waits for the answer of the first "
-                    "output whose `when` matches (only inputs that support it).",
+                    "output whose `when` matches (only inputs that support it). `forward`: no "
+                    "spool; the message is delivered at once and the input is answered once "
+                    "every matching output has it (a failed delivery answers 'retry later', so "
+                    "the sender keeps the message: an MQTT broker redelivers it, an HTTP caller "
+                    "gets 503).",
                     "accept"),
-              {"accept", "request_reply"}),
+              {"accept", "request_reply", "forward"}),
       field("reply_map", field_type::string,
             "Request-reply: a mapping under `mappings:` applied to the output's 2xx answer "
             "before the caller gets it (e.g. back to the caller's field names)."),
@@ -157,7 +161,9 @@ const std::vector<field_spec>& route_fields() {
       required(field("to", field_type::any,
                      "One or more outputs: a connector name, `{connector: NAME, when: COND, "
                      "<the output's options>}`, or a list of these.")),
-      nested(field("retry", field_type::object, "Delivery retries, then the DLQ."),
+      nested(field("retry", field_type::object,
+                   "Delivery retries, then the DLQ (accept mode; in forward mode the input offers "
+                   "the message again after `initial_backoff`, or the output's Retry-After)."),
              {
                  at_least(field("max_attempts", field_type::integer,
                                 "Attempts including the first.", "10"),

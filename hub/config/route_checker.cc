@@ -63,8 +63,10 @@ route_config route_checker::check_route(const std::string& name, node& route,
   if (to) check_to(r, *to, child_path(path, "to"));
 
   r.when = route.get_string("when");
-  r.mode = route.get_string("mode") == "request_reply" ? route_mode::request_reply
-                                                       : route_mode::accept;
+  const std::string mode_text = route.get_string("mode");
+  r.mode = mode_text == "request_reply" ? route_mode::request_reply
+           : mode_text == "forward"     ? route_mode::forward
+                                        : route_mode::accept;
   if (r.mode == route_mode::request_reply) {
     const node* mode = route.find("mode");
     if (input && !input->request_reply) {
@@ -95,6 +97,11 @@ route_config route_checker::check_route(const std::string& name, node& route,
     }
   }
   r.ordered = route.get_bool("ordered");
+  if (r.ordered && r.mode == route_mode::forward) {
+    v_.report(route.find("ordered")->where(), child_path(path, "ordered"),
+              "ordered needs mode: accept (a forward route keeps no queue to hold a key's later "
+              "messages behind a retry)");
+  }
   if (const node* retry = route.find("retry")) {
     r.retry.max_attempts = static_cast<int>(retry->get_int("max_attempts", r.retry.max_attempts));
     r.retry.initial_backoff = retry->get_duration("initial_backoff", r.retry.initial_backoff);

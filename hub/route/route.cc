@@ -60,10 +60,19 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
       in_flight_gauge_(m.in_flight.Add({{"route", cfg.name}})),
       step_duration_(m.mapping_duration.Add({{"route", cfg.name}},
                                             monitoring::catalogue::latency_buckets())),
+      end_to_end_(m.end_to_end.Add({{"route", cfg.name}}, monitoring::catalogue::latency_buckets())),
       metrics_(m) {
-  // Request-reply counts deliveries itself; resolved once, not per call.
+  // Request-reply and forward count deliveries themselves; resolved once, not per call.
   for (const auto& t : parts_.targets) {
-    reply_delivered_.push_back(&m.delivered.Add({{"route", name_}, {"connector", t.connector}}));
+    const prometheus::Labels labels{{"route", name_}, {"connector", t.connector}};
+    auto kind = [&](const char* k) {
+      auto l = labels;
+      l.emplace("kind", k);
+      return &m.delivery_failures.Add(l);
+    };
+    direct_.push_back({&m.delivered.Add(labels), kind("retryable"), kind("permanent"),
+                       &m.handed_back.Add(labels),
+                       &m.delivery_duration.Add(labels, monitoring::catalogue::latency_buckets())});
   }
 }
 
@@ -120,10 +129,10 @@ void route::submit(message_ptr msg, connectors::ingest_handler done) {
     audit(security::audit_event::rejected, msg, nullptr, "route.unavailable");
     return done(unavailable("the hub is shutting down", std::chrono::seconds(5)));
   }
-  if (mode_ == config::route_mode::request_reply) {
-    request_reply(std::move(msg), std::move(done));
-  } else {
-    accept(std::move(msg), std::move(done));
+  switch (mode_) {
+    case config::route_mode::request_reply: return request_reply(std::move(msg), std::move(done));
+    case config::route_mode::forward: return forward(std::move(msg), std::move(done));
+    case config::route_mode::accept: return accept(std::move(msg), std::move(done));
   }
 }
 
@@ -264,6 +273,8 @@ bool route::deduplicate(const message_ptr& msg, connectors::ingest_handler& done
 
 namespace {
 
+}  // namespace
+
 ingest_result accepted_result(const message& msg) {
   ingest_result ok;
   ok.state = status::accepted;
@@ -271,8 +282,6 @@ ingest_result accepted_result(const message& msg) {
   ok.message_id = msg.id;
   return ok;
 }
-
-}  // namespace
 
 void route::store_failed(const message_ptr& original, const error& e,
                          connectors::ingest_handler& done) {
@@ -295,15 +304,26 @@ void route::stored(const message_ptr& original, std::span<const message_ptr> par
   done(accepted_result(*original));
 }
 
-void route::accept(message_ptr msg, connectors::ingest_handler done) {
-  if (parts_.dedup && deduplicate(msg, done)) return;
+std::optional<route::pipeline_result> route::take(const message_ptr& msg,
+                                                  connectors::ingest_handler& done) {
+  if (parts_.dedup && deduplicate(msg, done)) return std::nullopt;
   auto routed = route_message(msg);
-  if (!routed) return reject(std::move(msg), routed.error(), std::move(done));
+  if (!routed) {
+    reject(msg, routed.error(), std::move(done));
+    return std::nullopt;
+  }
   if (routed->routed.empty()) {
     filtered_.Increment();
     audit(security::audit_event::accepted, msg, nullptr, "filtered");
-    return done(accepted_result(*msg));
+    done(accepted_result(*msg));
+    return std::nullopt;
   }
+  return std::move(*routed);
+}
+
+void route::accept(message_ptr msg, connectors::ingest_handler done) {
+  auto routed = take(msg, done);
+  if (!routed) return;
   auto original = original_of(msg, *routed);
   if (routed->routed.size() == 1) {
     // The common case, one part: no shared bookkeeping, one callback.
@@ -407,7 +427,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   ++in_flight_;
   in_flight_gauge_.Increment();
   auto self = shared_from_this();
-  auto& delivered = *reply_delivered_[target];
+  auto& delivered = *direct_[target].delivered;
   c->timer.expires_after(timeout_);
   c->timer.async_wait([c, self](boost::system::error_code ec) {
     if (ec || c->answered.exchange(true)) return;
@@ -460,14 +480,14 @@ void route::drain(std::function<void()> idle) {
     if (remaining->fetch_sub(1) == 1) idle();
   };
   for (auto& q : queues_) q->begin_drain(one_done);
-  // Request-reply calls in flight: poll until they answered (each has its
-  // own timeout, so this ends).
+  // Request-reply calls and forward deliveries in flight: poll until they
+  // answered (each has its own or its output's timeout, so this ends).
   wait_for_calls(std::make_shared<asio::steady_timer>(io_), std::move(one_done));
 }
 
 void route::wait_for_calls(std::shared_ptr<asio::steady_timer> timer,
                            std::function<void()> idle) {
-  if (mode_ != config::route_mode::request_reply || in_flight_ <= 0) return idle();
+  if (mode_ == config::route_mode::accept || in_flight_ <= 0) return idle();
   timer->expires_after(std::chrono::milliseconds(10));
   timer->async_wait([self = shared_from_this(), timer, idle = std::move(idle)](
                         boost::system::error_code) mutable {
@@ -484,7 +504,7 @@ void route::notify() {
 }
 
 void route::replay(replay_request req, std::function<void(result<void>)> done) {
-  if (mode_ != config::route_mode::accept || !parts_.spool) {
+  if (mode_ == config::route_mode::request_reply) {
     return done(make_error("replay.request_reply",
                            "route '" + name_ + "' is request-reply: nothing to replay into"));
   }
@@ -531,6 +551,17 @@ void route::replay(replay_request req, std::function<void(result<void>)> done) {
       filtered_.Increment();
       return done({});
     }
+  }
+  if (mode_ == config::route_mode::forward) {
+    // No spool: deliver now; the entry leaves the DLQ only if every output took it.
+    return deliver_now(routed, [done = std::move(done)](std::vector<direct_failure> failures) {
+      if (failures.empty()) return done({});
+      const auto& f = failures.front().result;
+      done(make_error(f.state == connectors::delivery_result::outcome::permanent
+                          ? "delivery.permanent"
+                          : "delivery.failed",
+                      "not delivered: " + f.detail));
+    });
   }
   struct pending {
     std::atomic<std::size_t> left;

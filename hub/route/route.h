@@ -3,6 +3,8 @@
 #include <utility>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -26,14 +28,19 @@ namespace simpul::hub {
 
 /// A running route: the `ingress` its input hands messages to. It runs the
 /// route's condition and steps, picks the targets whose `when` matches, and
-/// either stores the deliveries and acknowledges (accept mode) or calls the
-/// first matching output and returns its answer (request-reply mode).
+/// either stores the deliveries and acknowledges (accept mode), calls the
+/// first matching output and returns its answer (request-reply mode), or
+/// delivers to every matching output at once and acknowledges when they all
+/// have it (forward mode: the sender keeps the message until then).
 ///
 /// Lifecycle: built by `hub` from a validated config; shared with inputs
 /// (as their ingress) and with pending handlers. Threading: `submit` runs on
 /// the calling input's thread; the pipeline is reentrant (steps are
 /// immutable), per-route counters are atomic, deliveries live on their
 /// queues' strands.
+/// `accepted` for `msg` (HTTP 202): the hub has it.
+connectors::ingest_result accepted_result(const message& msg);
+
 class route final : public connectors::ingress, public std::enable_shared_from_this<route> {
  public:
   struct target {
@@ -99,7 +106,9 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   /// outputs (`replay.not_routed`), nothing is spooled and the error says so,
   /// so the entry stays in the DLQ for the operator to decide. `done` runs
   /// once the message is durable in the spool (writer thread) or with the
-  /// reason it was not taken.
+  /// reason it was not taken. A forward route has no spool: it delivers at
+  /// once and `done` runs when every output took it, or with the first
+  /// failure.
   void replay(replay_request req, std::function<void(result<void>)> done);
 
  private:
@@ -118,6 +127,9 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   /// (step::checks_json_body), so run_steps leaves the check to it.
   bool first_step_checks_json(std::string_view content_type) const;
   std::expected<pipeline_result, step_failure> route_message(const message_ptr& msg) const;
+  /// The start of accept and forward: dedup, steps, targets. Answers `done`
+  /// itself (a duplicate, a rejected or a filtered message) and returns none.
+  std::optional<pipeline_result> take(const message_ptr& msg, connectors::ingest_handler& done);
   void accept(message_ptr msg, connectors::ingest_handler done);
   /// The end of `accept` once the spool answered: every part durable, or not.
   void stored(const message_ptr& original, std::span<const message_ptr> parts,
@@ -127,9 +139,28 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   /// Answers duplicates itself (true); else may wrap `done` to confirm the key.
   bool deduplicate(const message_ptr& msg, connectors::ingest_handler& done);
   void request_reply(message_ptr msg, connectors::ingest_handler done);
+  using routed_parts = std::vector<std::pair<message_ptr, spool::target_mask>>;
+  /// A delivery of `deliver_now` that did not succeed.
+  struct direct_failure {
+    std::size_t target = 0;
+    message_ptr part;
+    connectors::delivery_result result;
+  };
+  using direct_handler = std::function<void(std::vector<direct_failure>)>;
+  void forward(message_ptr msg, connectors::ingest_handler done);
+  /// The end of `forward`: dead-letters permanent failures and answers.
+  void forwarded(const message_ptr& msg, std::vector<direct_failure> failures,
+                 connectors::ingest_handler done);
+  /// Sends every part to each of its targets now, without the spool; `done`
+  /// runs once with the failures (none: every output has its part), on the
+  /// thread of the output that answered last.
+  void deliver_now(const routed_parts& routed, direct_handler done);
+  /// Metrics, breaker and audit of one direct delivery's result.
+  void count_direct(std::size_t target, const message& part, const connectors::delivery_result& r,
+                    std::chrono::steady_clock::time_point started) const;
   void reject(message_ptr msg, const step_failure& f, connectors::ingest_handler done);
   void map_reply(const message& request, connectors::ingest_result& r) const;
-  void finished_one();  // a request-reply call answered
+  void finished_one();  // a request-reply call answered, or a forward delivered
   void audit(security::audit_event e, const message_ptr& original, const message_ptr& mapped,
              std::string_view outcome) const;
   void wait_for_calls(std::shared_ptr<boost::asio::steady_timer> timer,
@@ -144,7 +175,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   parts parts_;
   std::vector<std::shared_ptr<delivery_queue>> queues_;  // one per target (accept mode)
  public:
-  /// The route's spool (null in request-reply mode), for stats and replay.
+  /// The route's spool (null in request-reply and forward mode), for stats and replay.
   spool::route_spool* spool() const { return parts_.spool.get(); }
   /// Target index of output `connector`, or -1.
   int target_index(std::string_view connector) const;
@@ -160,7 +191,16 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   prometheus::Counter& mapped_;
   prometheus::Gauge& in_flight_gauge_;
   prometheus::Histogram& step_duration_;
-  std::vector<prometheus::Counter*> reply_delivered_;  ///< per target, {route, connector}
+  /// Per target, for request-reply and forward deliveries (resolved once).
+  struct direct_probes {
+    prometheus::Counter* delivered;
+    prometheus::Counter* retryable;
+    prometheus::Counter* permanent;
+    prometheus::Counter* handed_back;
+    prometheus::Histogram* duration;
+  };
+  std::vector<direct_probes> direct_;
+  prometheus::Histogram& end_to_end_;
   monitoring::catalogue& metrics_;
 };
 

@@ -36,7 +36,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crash_test import Sender  # noqa: E402
 from durable_util import (CRASH_RETRY, Checker, Hub, StandIn, api_input, cleanup,  # noqa: E402
-                          free_port, hub_config, national, route, wait_for, write_file)
+                          connects, free_port, hub_config, mqtt_hub_input, national, route,
+                          start_mosquitto, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
 HTTP_MESSAGES = int(sys.argv[2]) if len(sys.argv) > 2 else 6000
@@ -88,14 +89,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="simpul-crash-mqtt-")
     standin = StandIn(delay=0.002)
     api, admin, broker_port = free_port(), free_port(), free_port()
-    with open(os.path.join(tmp, "mosquitto.conf"), "w") as f:
-        f.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\n"
-                "persistence false\nmax_queued_messages 1000000\n")
-    broker = subprocess.Popen(["mosquitto", "-c", os.path.join(tmp, "mosquitto.conf")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    broker_line = (f'  broker: {{type: mqtt, url: "tcp://127.0.0.1:{broker_port}", client_id: crash-hub,\n'
-                   f'            clean_session: false, max_pending: {MAX_PENDING}, reconnect_min: 50ms,\n'
-                   f'            reconnect_max: 200ms}}\n')
+    broker = start_mosquitto(tmp, broker_port)
+    broker_line = mqtt_hub_input(broker_port, "crash-hub", MAX_PENDING)
     config = hub_config("crash-mqtt", tmp, admin,
                         api_input(api) + broker_line + national("national", standin.url),
                         route("http_fsync", "/fsync", "{connector: national, path: /fsync}",
@@ -112,7 +107,7 @@ def main():
     started = time.time()
     publisher = None
     try:
-        check("broker listens", wait_for(lambda: _connects(broker_port), 10))
+        check("broker listens", wait_for(lambda: connects(broker_port), 10))
         check("hub starts and is ready (MQTT connected)",
               hub.start() and wait_for(lambda: hub.readyz()[0] == 200, 20), hub.readyz())
         # The first connect creates the persistent session and subscription:
@@ -209,15 +204,6 @@ def main():
             publisher.proc.wait()
         cleanup(check, tmp, hub.close, broker.terminate, broker.wait, standin.stop)
     return check.summary()
-
-
-def _connects(port):
-    import socket
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":

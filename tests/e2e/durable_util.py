@@ -23,6 +23,34 @@ def free_port():
         return s.getsockname()[1]
 
 
+def connects(port):
+    """True when something accepts TCP connections on 127.0.0.1:`port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def start_mosquitto(tmp, port):
+    """A mosquitto on 127.0.0.1:`port` (config in `tmp`), without persistence
+    and with room for every queued message; the caller stops it."""
+    conf = os.path.join(tmp, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+                "persistence false\nmax_queued_messages 1000000\n")
+    return subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def mqtt_hub_input(port, client_id, max_pending):
+    """The `broker` mqtt connector line of a generated config: a persistent
+    session (what the hub did not acknowledge is redelivered), quick reconnects."""
+    return (f'  broker: {{type: mqtt, url: "tcp://127.0.0.1:{port}", client_id: {client_id},\n'
+            f'            clean_session: false, max_pending: {max_pending}, reconnect_min: 50ms,\n'
+            f'            reconnect_max: 200ms}}\n')
+
+
 def wait_for(cond, timeout=10.0, step=0.02):
     end = time.time() + timeout
     while time.time() < end:

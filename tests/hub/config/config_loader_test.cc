@@ -487,6 +487,26 @@ TEST_F(ConfigLoader, RequestReplyMayChooseItsOutputByWhenAndMapTheReply) {
   EXPECT_THAT(p[2], HasSubstr("routes.b.reply_map: reply_map needs mode: request_reply"));
 }
 
+TEST_F(ConfigLoader, ForwardTakesAnyInputAndOutputsButNoOrderOrReplyMap) {
+  auto p = problems_of(std::string(connectors_block) +
+                       "routes:\n"
+                       "  a:\n"
+                       "    from: {connector: q, topic: t}\n"
+                       "    mode: forward\n"
+                       "    to: [out, {connector: q, topic: u}]\n"
+                       "  b:\n"
+                       "    from: {connector: api, path: /b}\n"
+                       "    mode: forward\n"
+                       "    ordered: true\n"
+                       "    to: out\n"
+                       "    reply_map: back\n");
+  ASSERT_EQ(p.size(), 3u) << ::testing::PrintToString(p);
+  EXPECT_EQ(p[1],
+            "DIR/simpul.yaml:16:14: routes.b.ordered: ordered needs mode: accept (a forward "
+            "route keeps no queue to hold a key's later messages behind a retry)");
+  EXPECT_THAT(p[2], HasSubstr("routes.b.reply_map: reply_map needs mode: request_reply"));
+}
+
 TEST_F(ConfigLoader, PlainTextInSecretFieldsIsRefusedWithoutEchoingIt) {
   auto p = problems_of(
       "hub:\n  admin: {token: hunter2}\n"
