@@ -39,9 +39,36 @@ data_format::kind format_of_extension(std::string_view path, data_format::kind f
   return fallback;
 }
 
+namespace {
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool ascii_icontains(std::string_view text, std::string_view needle) {
+  for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
+    if (ascii_iequals(text.substr(i, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
+std::string_view media_type(std::string_view ct) {
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
+  while (!ct.empty() && (ct.back() == ' ' || ct.back() == '\t')) ct.remove_suffix(1);
+  return ct;
+}
+
 data_format::kind format_of_content_type(std::string_view content_type, data_format::kind fallback) {
-  if (content_type.find("xml") != std::string_view::npos) return data_format::kind::xml;
-  if (content_type.find("csv") != std::string_view::npos) return data_format::kind::csv;
+  const auto type = media_type(content_type);
+  if (ascii_icontains(type, "xml")) return data_format::kind::xml;
+  if (ascii_icontains(type, "csv")) return data_format::kind::csv;
   return fallback;
 }
 

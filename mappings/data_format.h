@@ -28,9 +28,19 @@ std::expected<data_format::kind, std::string> parse_format_kind(std::string_view
 /// ".json" -> json, ".txt" -> text); `fallback` for anything else.
 data_format::kind format_of_extension(std::string_view path, data_format::kind fallback);
 
-/// The format a Content-Type names: one containing "xml" -> xml, "csv" ->
-/// csv; `fallback` for anything else (JSON and text are the caller's call).
+/// The format a Content-Type names: a media type containing "xml" -> xml,
+/// "csv" -> csv, in any case; `fallback` for anything else (JSON and text are
+/// the caller's call).
 data_format::kind format_of_content_type(std::string_view content_type, data_format::kind fallback);
+
+/// The media type of a Content-Type ("Application/JSON; charset=utf-8" ->
+/// "Application/JSON"): parameters and surrounding blanks dropped, case kept
+/// (media types compare case-insensitively, RFC 9110 §8.3.1).
+std::string_view media_type(std::string_view content_type);
+/// ASCII case-insensitive equality.
+bool ascii_iequals(std::string_view a, std::string_view b);
+/// ASCII case-insensitive search of `needle` (lower case) in `text`.
+bool ascii_icontains(std::string_view text, std::string_view needle);
 
 /// MIME type written for a format ("application/json", "application/xml",
 /// "text/csv", "text/plain").

@@ -3,6 +3,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "mappings/data_format.h"
 #include "mappings/formats/format_error.h"
 #include "mappings/formats/json_input.h"
 
@@ -86,11 +87,10 @@ std::optional<step_failure> check_json_utf8(std::string_view body) {
 }
 
 bool is_json_content_type(std::string_view ct) {
-  auto semi = ct.find(';');
-  if (semi != std::string_view::npos) ct = ct.substr(0, semi);
-  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-  if (ct == "application/json" || ct == "text/json") return true;
-  return ct.size() > 5 && ct.substr(ct.size() - 5) == "+json";
+  using mappings::ascii_iequals;
+  ct = mappings::media_type(ct);
+  if (ascii_iequals(ct, "application/json") || ascii_iequals(ct, "text/json")) return true;
+  return ct.size() > 5 && ascii_iequals(ct.substr(ct.size() - 5), "+json");
 }
 
 }  // namespace simpul::hub

@@ -49,6 +49,18 @@ void expect_same(const std::string& body) {
   }
 }
 
+TEST(JsonCheck, JsonContentTypesAreKnownInAnyCase) {
+  for (const char* ct : {"application/json", "Application/JSON", "application/json; charset=utf-8",
+                         " APPLICATION/JSON ;charset=UTF-8", "text/json", "Text/Json",
+                         "application/vnd.api+json", "application/problem+JSON"}) {
+    EXPECT_TRUE(is_json_content_type(ct)) << ct;
+  }
+  for (const char* ct : {"", "json", "application/xml", "text/plain; note=application/json",
+                         "application/jsonx", "+json"}) {
+    EXPECT_FALSE(is_json_content_type(ct)) << ct;
+  }
+}
+
 TEST(JsonCheck, AgreesWithTheDomParseOnValidBodies) {
   std::string pad(5000, 'x');
   for (std::string b : {std::string(R"({"a":1})"), std::string(R"([1,2.5e3,-0,true,false,null])"),

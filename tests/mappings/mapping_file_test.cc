@@ -174,6 +174,13 @@ TEST(MappingFile, ContentTypeSelectsReaderWhenInputUnspecified) {
   EXPECT_EQ(out->body, "\"1\"");
   auto inline_values = (*m)->examples();
   EXPECT_TRUE(inline_values.empty());
+  // Media types compare case-insensitively; parameters do not name a format.
+  auto upper = (*m)->apply("<r><a>2</a></r>", "Application/XML; Charset=UTF-8");
+  ASSERT_TRUE(upper) << to_string(upper.error());
+  EXPECT_EQ(upper->body, "\"2\"");
+  auto param = (*m)->apply(R"({"r":{"a":3}})", "application/json; profile=\"xml\"");
+  ASSERT_TRUE(param) << to_string(param.error());
+  EXPECT_EQ(param->body, "3");
 }
 
 TEST(MappingFile, SampleFileExtensionPicksReaderWhenInputUnspecified) {

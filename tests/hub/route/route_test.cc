@@ -317,6 +317,10 @@ TEST_F(RouteTest, MalformedJsonIsRejectedWithPositionAndDeadLettered) {
   auto got = letters();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].reason_code, "json.malformed");
+  // The media type in another case is still JSON, and still checked.
+  auto upper = submit(*r, msg("{\"a\":1,}", "Application/JSON; Charset=UTF-8"));
+  EXPECT_EQ(upper.state, ingest_result::status::rejected);
+  EXPECT_EQ(upper.http_status, 400);
 }
 
 // With a map step first, the route leaves the JSON check to the mapping's
