@@ -16,6 +16,22 @@ namespace {
 
 const monitoring::logger log{"http_server"};
 
+// A request target in absolute form ("http://host:port/lapor?x", which
+// clients send through proxies and servers must accept, RFC 9112 3.2.2)
+// as the origin form the routes match ("/lapor?x").
+std::string_view origin_form(std::string_view target) {
+  auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos || target.starts_with('/')) return target;
+  auto scheme = target.substr(0, scheme_end);
+  if (!boost::beast::iequals(scheme, "http") && !boost::beast::iequals(scheme, "https")) {
+    return target;
+  }
+  auto rest = target.substr(scheme_end + 3);
+  auto path = rest.find_first_of("/?");
+  // No path: "/" (its query, if any, starts the rest: an empty path is "/").
+  return path == std::string_view::npos ? std::string_view("/") : rest.substr(path);
+}
+
 bool is_hop_by_hop(std::string_view name) {
   static constexpr std::string_view names[] = {
       "connection", "keep-alive", "transfer-encoding", "content-length",
@@ -168,9 +184,10 @@ message_ptr http_server::shared_state::to_message(http::inbound_request& req, st
 }
 
 void http_server::shared_state::handle(http::request_ptr req, http::responder answer) const {
-  std::string_view target = req->msg.target();
+  std::string_view target = origin_form(req->msg.target());
   auto qmark = target.find('?');
   auto path = target.substr(0, qmark);
+  if (path.empty()) path = "/";
   auto query = qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
   auto id = make_message_id();
   auto version = req->msg.version();

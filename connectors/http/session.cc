@@ -197,6 +197,23 @@ void basic_session<Stream>::on_header(error_code ec) {
                           make_message_id()));
     return;
   }
+  if (parser_->chunked()) {
+    // Chunked is the only transfer coding the hub decodes: "gzip, chunked"
+    // would hand the route compressed bytes as the body (RFC 9112 6.1: 501).
+    for (auto it = req.find(bhttp::field::transfer_encoding);
+         it != req.end() && it->name() == bhttp::field::transfer_encoding; ++it) {
+      for (auto const& coding : bhttp::token_list{it->value()}) {
+        if (beast::iequals(coding, "chunked")) continue;
+        request_keep_alive_ = false;
+        write(make_json_error(501, "http.transfer_coding",
+                              "transfer coding '" + std::string(coding) +
+                                  "' is not supported (send the body with chunked alone, or "
+                                  "with Content-Length)",
+                              make_message_id()));
+        return;
+      }
+    }
+  }
   auto expect = req[bhttp::field::expect];
   if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
     // The client waits for a go-ahead before sending the body (curl does so

@@ -265,6 +265,44 @@ TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedGets400AndClose) {
   EXPECT_TRUE(ingress->received().empty());
 }
 
+TEST_F(HttpServerTest, TransferCodingsBesideChunkedGet501AndClose) {
+  // "gzip, chunked": the chunks were decoded and the still-compressed bytes
+  // went to the route as the body.
+  start(accept_all);
+  for (const char* te : {"gzip, chunked", "deflate,chunked", "gzip\r\nTransfer-Encoding: chunked"}) {
+    client_connection c(port);
+    auto res = raw_exchange(c, std::string("POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te +
+                                   "\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(res.result_int(), 501) << te;
+    EXPECT_STREQ(parse_json(res.body())["error"]["code"].GetString(), "http.transfer_coding");
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_TRUE(c.wait_closed());
+  }
+  EXPECT_TRUE(ingress->received().empty());
+  client_connection ok(port);
+  EXPECT_EQ(raw_exchange(ok, "POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                             "2\r\n{}\r\n0\r\n\r\n")
+                .result_int(),
+            202);
+}
+
+TEST_F(HttpServerTest, AbsoluteFormTargetsReachTheirRoute) {
+  // RFC 9112 3.2.2: a server must accept the absolute form (clients send it
+  // through proxies); it got 404 "no route".
+  start(accept_all);
+  for (const std::string& target : {"http://127.0.0.1:" + std::to_string(port) + "/lapor",
+                                    std::string("HTTP://hub.example.id/lapor?src=proxy")}) {
+    client_connection c(port);
+    auto res = raw_exchange(c, "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_EQ(res.result_int(), 202) << target;
+  }
+  ASSERT_EQ(ingress->received().size(), 2u);
+  client_connection other(port);
+  EXPECT_EQ(raw_exchange(other, "POST http://x/elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                .result_int(),
+            404);
+}
+
 TEST_F(HttpServerTest, HeaderTimeoutClosesSlowClient) {
   start(accept_all, "header_timeout: 200ms\n");
   client_connection c(port);
