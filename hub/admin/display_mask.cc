@@ -3,6 +3,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "mappings/formats/format_error.h"
+
 namespace simpul::hub {
 namespace {
 
@@ -37,18 +39,33 @@ void set_display_policy(std::shared_ptr<const security::masker> m) {
   g_masker = std::move(m);
 }
 
+std::string displayable(std::string_view text) {
+  auto at = mappings::formats::invalid_utf8_at(text);
+  if (at == std::string_view::npos) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  while (at != std::string_view::npos) {
+    out.append(text.substr(0, at));
+    out += "\xEF\xBF\xBD";  // U+FFFD for the byte that is not UTF-8
+    text.remove_prefix(at + 1);
+    at = mappings::formats::invalid_utf8_at(text);
+  }
+  out.append(text);
+  return out;
+}
+
 std::string mask_for_display(std::string_view body) {
   auto m = current();
   if (!m) return "***";  // no masker could be built: show nothing rather than data
   if (looks_like_json(body)) {
-    if (auto masked = m->mask_json_text(body)) return std::move(*masked);
+    if (auto masked = m->mask_json_text(body)) return displayable(*masked);
   }
-  return m->mask_text(body);
+  return displayable(m->mask_text(body));
 }
 
 std::string mask_text_for_display(std::string_view text) {
   auto m = current();
-  return m ? m->mask_text(text) : std::string("***");
+  return m ? displayable(m->mask_text(text)) : std::string("***");
 }
 
 }  // namespace simpul::hub

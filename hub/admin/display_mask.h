@@ -27,4 +27,9 @@ std::string mask_for_display(std::string_view body);
 /// Free text (error reasons, log lines): detectors only.
 std::string mask_text_for_display(std::string_view text);
 
+/// `text` with every byte that is not part of valid UTF-8 shown as U+FFFD,
+/// so a body refused for its encoding still makes a valid JSON answer (the
+/// stored bytes are unchanged; replay uses those). Both masks apply it.
+std::string displayable(std::string_view text);
+
 }  // namespace simpul::hub

@@ -148,9 +148,9 @@ response show(hub& h, std::string_view id) {
   append_field(b, "last_response", mask_for_display(e->last_body));
   b += R"("message":{)";
   append_field(b, "id", e->msg.id);
-  append_field(b, "key", e->msg.key);
-  append_field(b, "source", e->msg.source);
-  append_field(b, "content_type", e->msg.content_type);
+  append_field(b, "key", displayable(e->msg.key));
+  append_field(b, "source", displayable(e->msg.source));
+  append_field(b, "content_type", displayable(e->msg.content_type));
   append_field(b, "received_at", iso_time(e->msg.received_at));
   b += R"("headers":{)";
   bool first = true;
@@ -159,7 +159,7 @@ response show(hub& h, std::string_view id) {
     first = false;
     append_json_string(b, k);
     b += ':';
-    append_json_string(b, v);
+    append_json_string(b, displayable(v));
   }
   b += R"(},"body":)";
   append_json_string(b, mask_for_display(e->msg.body));
@@ -168,7 +168,7 @@ response show(hub& h, std::string_view id) {
     // Delivery failures: the message before the route's steps (what
     // `replay` with "remap":true maps again under the current config).
     b += R"(,"original":{)";
-    append_field(b, "content_type", e->original->content_type);
+    append_field(b, "content_type", displayable(e->original->content_type));
     b += R"("headers":{)";
     bool first_header = true;
     for (const auto& [k, v] : e->original->headers.entries()) {
@@ -176,7 +176,7 @@ response show(hub& h, std::string_view id) {
       first_header = false;
       append_json_string(b, k);
       b += ':';
-      append_json_string(b, v);
+      append_json_string(b, displayable(v));
     }
     b += R"(},"body":)";
     append_json_string(b, mask_for_display(e->original->body));

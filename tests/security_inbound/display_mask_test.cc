@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "hub/admin/display_mask.h"
+
+#include "mappings/formats/format_error.h"
 #include "monitoring/log.h"
 #include "monitoring/log_filter.h"
 #include "tests/security/test_util.h"
@@ -68,6 +70,20 @@ TEST(DisplayMask, EveryLogLineIsMaskedOnceTheFilterIsInstalled) {
   EXPECT_EQ(first.find("81234567890"), std::string::npos) << first;
   EXPECT_NE(text.find("unfiltered 3204015708900001"), std::string::npos)
       << "without the filter the text is unchanged";
+}
+
+// A body refused because it is not UTF-8 is still shown by `dlq show` (and
+// logged): the answer must stay valid JSON, so each bad byte shows as U+FFFD.
+TEST(DisplayMask, BytesThatAreNotUtf8ShowAsReplacementCharacters) {
+  const std::string replacement = "\xEF\xBF\xBD";
+  auto json = mask_for_display("{\"kota\":\"Bandung Jos\xE9\"}");
+  EXPECT_EQ(mappings::formats::invalid_utf8_at(json), std::string_view::npos) << json;
+  EXPECT_NE(json.find("Jos" + replacement), std::string::npos) << json;
+  auto text = mask_text_for_display("caf\xE9 \xC3 ok");
+  EXPECT_EQ(text, "caf" + replacement + " " + replacement + " ok");
+  EXPECT_EQ(displayable("Bandung \xE2\x80\x94 Jawa Barat"), "Bandung \xE2\x80\x94 Jawa Barat")
+      << "valid UTF-8 is unchanged";
+  EXPECT_EQ(displayable("\xFF\xFE"), replacement + replacement);
 }
 
 }  // namespace
