@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <new>
+#include <random>
 
 #include "mappings/jsonata/function.h"
 
@@ -101,9 +102,22 @@ void value::destroy() noexcept {
 
 namespace {
 
+// Per process, so that keys colliding in an object's index cannot be
+// computed in advance (a 1 MiB body of such keys made every insert scan
+// one long run of the table: quadratic).
+const std::uint64_t hash_seed = [] {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}();
+
 std::uint64_t hash_key(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
+  std::uint64_t h = 1469598103934665603ULL ^ hash_seed;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  // FNV's low bits depend only on the low bits of its state and input, and
+  // the index masks the low bits: mix the high bits down first.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
   return h;
 }
 
