@@ -39,21 +39,12 @@ data_format::kind format_of_extension(std::string_view path, data_format::kind f
   return fallback;
 }
 
-namespace {
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-}  // namespace
-
-bool ascii_iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 bool ascii_icontains(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
   for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
-    if (ascii_iequals(text.substr(i, needle.size()), needle)) return true;
+    if (ascii_lower(text[i]) == needle[0] && ascii_iequals(text.substr(i, needle.size()), needle)) {
+      return true;
+    }
   }
   return false;
 }

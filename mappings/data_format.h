@@ -37,8 +37,16 @@ data_format::kind format_of_content_type(std::string_view content_type, data_for
 /// "Application/JSON"): parameters and surrounding blanks dropped, case kept
 /// (media types compare case-insensitively, RFC 9110 §8.3.1).
 std::string_view media_type(std::string_view content_type);
+/// ASCII lower case of one byte.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 /// ASCII case-insensitive equality.
-bool ascii_iequals(std::string_view a, std::string_view b);
+inline bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
 /// ASCII case-insensitive search of `needle` (lower case) in `text`.
 bool ascii_icontains(std::string_view text, std::string_view needle);
 

@@ -88,6 +88,7 @@ std::optional<step_failure> check_json_utf8(std::string_view body) {
 
 bool is_json_content_type(std::string_view ct) {
   using mappings::ascii_iequals;
+  if (ct == "application/json") return true;  // the usual spelling, at once
   ct = mappings::media_type(ct);
   if (ascii_iequals(ct, "application/json") || ascii_iequals(ct, "text/json")) return true;
   return ct.size() > 5 && ascii_iequals(ct.substr(ct.size() - 5), "+json");
