@@ -200,9 +200,9 @@ void basic_session<Stream>::on_header(error_code ec) {
   if (parser_->chunked()) {
     // Chunked is the only transfer coding the hub decodes: "gzip, chunked"
     // would hand the route compressed bytes as the body (RFC 9112 6.1: 501).
-    for (auto it = req.find(bhttp::field::transfer_encoding);
-         it != req.end() && it->name() == bhttp::field::transfer_encoding; ++it) {
-      for (auto const& coding : bhttp::token_list{it->value()}) {
+    for (auto const& field : req) {  // every Transfer-Encoding line, wherever it is
+      if (field.name() != bhttp::field::transfer_encoding) continue;
+      for (auto const& coding : bhttp::token_list{field.value()}) {
         if (beast::iequals(coding, "chunked")) continue;
         request_keep_alive_ = false;
         write(make_json_error(501, "http.transfer_coding",

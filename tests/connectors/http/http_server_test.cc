@@ -269,7 +269,8 @@ TEST_F(HttpServerTest, TransferCodingsBesideChunkedGet501AndClose) {
   // "gzip, chunked": the chunks were decoded and the still-compressed bytes
   // went to the route as the body.
   start(accept_all);
-  for (const char* te : {"gzip, chunked", "deflate,chunked", "gzip\r\nTransfer-Encoding: chunked"}) {
+  for (const char* te : {"gzip, chunked", "deflate,chunked", "gzip\r\nTransfer-Encoding: chunked",
+                         "gzip\r\nX-Between: 1\r\nTransfer-Encoding: chunked"}) {
     client_connection c(port);
     auto res = raw_exchange(c, std::string("POST /lapor HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te +
                                    "\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
