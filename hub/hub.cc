@@ -215,9 +215,16 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     }
     p.targets.push_back(std::move(t));
   }
-  if (rc.mode == config::route_mode::accept) {
-    auto dir = spool::route_spool_dir(cfg_->hub.data_dir, rc.name);
-    if (!dir) return std::unexpected(dir.error());
+  // A route switched from accept to forward still owns what its spool holds
+  // (acknowledged to the senders already): its queues deliver that as before.
+  auto leftovers = [&](const std::filesystem::path& dir) {
+    std::error_code ec;
+    return std::filesystem::is_directory(dir, ec) && !std::filesystem::is_empty(dir, ec);
+  };
+  auto dir = spool::route_spool_dir(cfg_->hub.data_dir, rc.name);
+  if (!dir) return std::unexpected(dir.error());
+  if (rc.mode == config::route_mode::accept ||
+      (rc.mode == config::route_mode::forward && leftovers(*dir))) {
     auto dur = spool::parse_durability(rc.durability);
     if (!dur) return std::unexpected(dur.error());
     spool::spool_options so;
@@ -228,6 +235,16 @@ result<std::shared_ptr<route>> hub::build_route(const config::route_config& rc) 
     auto opened = stores_->spool(rc.name, so);
     if (!opened) return make_error(opened.error().code, "spool: " + opened.error().message);
     p.spool = std::move(*opened);
+    if (rc.mode == config::route_mode::forward) {
+      auto left = p.spool->stats().depth;
+      if (left == 0) {
+        p.spool.reset();
+      } else {
+        log().warn("route '" + rc.name + "' is forward now; its spool still holds " +
+                       std::to_string(left) + " message(s) from accept mode: delivering those",
+                   {rc.name, {}, {}});
+      }
+    }
   }
   // A forward route acknowledges when delivered: a key is kept the same way.
   if (rc.mode != config::route_mode::request_reply && rc.dedup.enabled) {
@@ -370,7 +387,10 @@ void hub::sample_metrics(monitoring::catalogue& m) const {
     m.spool_bytes.Add({{"route", name}}).Set(static_cast<double>(st.bytes));
     m.spool_oldest_age.Add({{"route", name}}).Set(static_cast<double>(st.oldest_age.count()) / 1000.0);
     m.spool_full.Add({{"route", name}}).Set(st.full ? 1 : 0);
-    m.in_flight.Add({{"route", name}}).Set(static_cast<double>(st.depth));
+    // A forward route counts its own deliveries in flight (route::deliver_now).
+    if (r->mode() == config::route_mode::accept) {
+      m.in_flight.Add({{"route", name}}).Set(static_cast<double>(st.depth));
+    }
   }
   for (const auto& rc : cfg_->routes) {
     if (rc.mode == config::route_mode::accept) {

@@ -157,7 +157,7 @@ response show(hub& h, std::string_view id) {
   for (const auto& [k, v] : e->msg.headers.entries()) {
     if (!first) b += ',';
     first = false;
-    append_json_string(b, k);
+    append_json_string(b, displayable(k));
     b += ':';
     append_json_string(b, displayable(v));
   }
@@ -174,7 +174,7 @@ response show(hub& h, std::string_view id) {
     for (const auto& [k, v] : e->original->headers.entries()) {
       if (!first_header) b += ',';
       first_header = false;
-      append_json_string(b, k);
+      append_json_string(b, displayable(k));
       b += ':';
       append_json_string(b, displayable(v));
     }

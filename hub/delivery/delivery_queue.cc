@@ -130,6 +130,8 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     // (Outside a drain a hand-back is taken as a retryable failure below, so
     // the queue cannot spin taking it again.)
     spool_.release(item);
+    // Nothing was tried: a probe the breaker granted for it is free again.
+    if (target_.breaker) target_.breaker->cancel_probe();
     handed_back_.Increment();
     if (log().enabled(monitoring::level::debug)) {
       log().debug("not sent to " + target_.connector + " (draining): left in the spool",

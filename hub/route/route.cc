@@ -77,7 +77,9 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
 }
 
 void route::start() {
-  if (mode_ != config::route_mode::accept) return;
+  // Accept mode; or a forward route whose spool still holds messages from
+  // accept mode (hub::make_route opens it only then).
+  if (!parts_.spool) return;
   for (std::uint32_t i = 0; i < parts_.targets.size(); ++i) {
     const auto& t = parts_.targets[i];
     delivery_queue::target qt{name_, t.connector, i, t.out, t.options, t.breaker};
@@ -270,10 +272,6 @@ bool route::deduplicate(const message_ptr& msg, connectors::ingest_handler& done
   };
   return false;
 }
-
-namespace {
-
-}  // namespace
 
 ingest_result accepted_result(const message& msg) {
   ingest_result ok;

@@ -26,6 +26,9 @@
 
 namespace simpul::hub {
 
+/// `accepted` for `msg` (HTTP 202): the hub has it.
+connectors::ingest_result accepted_result(const message& msg);
+
 /// A running route: the `ingress` its input hands messages to. It runs the
 /// route's condition and steps, picks the targets whose `when` matches, and
 /// either stores the deliveries and acknowledges (accept mode), calls the
@@ -38,9 +41,6 @@ namespace simpul::hub {
 /// the calling input's thread; the pipeline is reentrant (steps are
 /// immutable), per-route counters are atomic, deliveries live on their
 /// queues' strands.
-/// `accepted` for `msg` (HTTP 202): the hub has it.
-connectors::ingest_result accepted_result(const message& msg);
-
 class route final : public connectors::ingress, public std::enable_shared_from_this<route> {
  public:
   struct target {
@@ -76,6 +76,7 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
         monitoring::catalogue& metrics);
 
   const std::string& name() const { return name_; }
+  config::route_mode mode() const { return mode_; }
   /// Starts delivering, including what a previous run left in the spool.
   void start();
   void submit(message_ptr msg, connectors::ingest_handler done) override;
@@ -149,11 +150,12 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   using direct_handler = std::function<void(std::vector<direct_failure>)>;
   void forward(message_ptr msg, connectors::ingest_handler done);
   /// The end of `forward`: dead-letters permanent failures and answers.
-  void forwarded(const message_ptr& msg, std::vector<direct_failure> failures,
-                 connectors::ingest_handler done);
+  void forwarded(const message_ptr& msg, const message_ptr& original,
+                 std::vector<direct_failure> failures, connectors::ingest_handler done);
   /// Sends every part to each of its targets now, without the spool; `done`
   /// runs once with the failures (none: every output has its part), on the
-  /// thread of the output that answered last.
+  /// thread of the output that answered last (or at once, on the caller's,
+  /// when every target's circuit is open).
   void deliver_now(const routed_parts& routed, direct_handler done);
   /// Metrics, breaker and audit of one direct delivery's result.
   void count_direct(std::size_t target, const message& part, const connectors::delivery_result& r,

@@ -37,17 +37,17 @@ std::chrono::seconds retry_delay(const delivery_result& r, std::chrono::millisec
 void route::forward(message_ptr msg, connectors::ingest_handler done) {
   auto routed = take(msg, done);
   if (!routed) return;
-  for (const auto& [part, mask] : routed->routed) {
-    audit(security::audit_event::accepted, msg, part, "ok");
-  }
-  deliver_now(routed->routed, [self = shared_from_this(), msg, done = std::move(done)](
-                                  std::vector<direct_failure> failures) mutable {
-    self->forwarded(msg, std::move(failures), std::move(done));
+  // What a remap replay of a dead letter maps again: as in accept mode, the
+  // message when the steps made one part, none for a split.
+  auto original = original_of(msg, *routed);
+  deliver_now(routed->routed, [self = shared_from_this(), msg, original,
+                               done = std::move(done)](std::vector<direct_failure> failures) mutable {
+    self->forwarded(msg, original, std::move(failures), std::move(done));
   });
 }
 
-void route::forwarded(const message_ptr& msg, std::vector<direct_failure> failures,
-                      connectors::ingest_handler done) {
+void route::forwarded(const message_ptr& msg, const message_ptr& original,
+                      std::vector<direct_failure> failures, connectors::ingest_handler done) {
   // Any output that may take it later: the sender keeps the whole message
   // and offers it again (outputs that had theirs get it twice: at least once).
   for (const auto& f : failures) {
@@ -62,35 +62,37 @@ void route::forwarded(const message_ptr& msg, std::vector<direct_failure> failur
     r.reason = "output '" + connector + "' did not take the message" +
                (f.result.detail.empty() ? std::string() : ": " + f.result.detail);
     r.retry_after = retry_delay(f.result, retry_.initial_backoff);
+    audit(security::audit_event::rejected, msg, nullptr, r.error_code);
     if (log().enabled(monitoring::level::debug)) {
       log().debug("not forwarded, the sender keeps it: " + r.reason, {name_, msg->id, msg->trace_id});
     }
     return done(std::move(r));
   }
-  accepted_.Increment();
-  auto ok = accepted_result(*msg);
-  if (failures.empty()) return done(std::move(ok));
+  if (failures.empty()) {
+    accepted_.Increment();
+    audit(security::audit_event::accepted, msg, nullptr, "ok");
+    return done(accepted_result(*msg));
+  }
   // The outputs that refused their part for good: each part goes to the DLQ
-  // (replayable), and the sender is answered once the DLQ has them all.
+  // (replayable), and the sender is answered once the DLQ has them all. If
+  // one could not be recorded the sender offers the message again (the
+  // recorded ones may then be recorded twice: never none).
   struct pending {
     std::atomic<std::size_t> left;
     std::atomic<bool> failed{false};
     connectors::ingest_handler done;
-    ingest_result ok;
+    message_ptr msg;
   };
   auto p = std::make_shared<pending>();
   p->left = failures.size();
   p->done = std::move(done);
-  p->ok = std::move(ok);
+  p->msg = msg;
+  auto self = shared_from_this();
   for (auto& f : failures) {
     const auto& connector = parts_.targets[f.target].connector;
-    metrics_.dead_lettered.Add({{"route", name_}, {"reason", "delivery.permanent"}}).Increment();
-    log().warn("dead-lettered (delivery.permanent) by " + connector + ": " + f.result.detail,
-               {name_, f.part->id, f.part->trace_id});
-    audit(security::audit_event::dead_lettered, nullptr, f.part, "delivery.permanent");
     dead_letter letter;
     letter.msg = f.part;
-    if (f.part != msg) letter.original = msg;  // for a replay through a corrected mapping
+    letter.original = original;
     letter.route = name_;
     letter.connector = connector;
     letter.reason_code = "delivery.permanent";
@@ -99,18 +101,32 @@ void route::forwarded(const message_ptr& msg, std::vector<direct_failure> failur
     letter.last_response = f.result.response_body.substr(0, 4096);
     letter.attempts = 1;
     letter.first_failure = std::chrono::system_clock::now();
-    parts_.dlq->add(std::move(letter), [p](result<void> stored) {
-      if (!stored) p->failed = true;
+    parts_.dlq->add(std::move(letter), [p, self, part = f.part, connector,
+                                        detail = f.result.detail](result<void> stored) {
+      if (stored) {
+        self->metrics_.dead_lettered.Add({{"route", self->name_}, {"reason", "delivery.permanent"}})
+            .Increment();
+        self->audit(security::audit_event::dead_lettered, nullptr, part, "delivery.permanent");
+        log().warn("dead-lettered (delivery.permanent) by " + connector + ": " + detail,
+                   {self->name_, part->id, part->trace_id});
+      } else {
+        p->failed = true;
+      }
       if (p->left.fetch_sub(1) != 1) return;
-      if (!p->failed) return p->done(std::move(p->ok));
+      if (!p->failed) {
+        self->accepted_.Increment();
+        self->audit(security::audit_event::accepted, p->msg, nullptr, "ok");
+        return p->done(accepted_result(*p->msg));
+      }
       // Not recorded: do not acknowledge what we did not keep; the sender retries.
       ingest_result r;
       r.state = status::unavailable;
       r.http_status = 503;
-      r.message_id = p->ok.message_id;
+      r.message_id = p->msg->id;
       r.error_code = "route.unavailable";
       r.reason = "dead-letter queue unavailable";
       r.retry_after = std::chrono::seconds(5);
+      self->audit(security::audit_event::rejected, p->msg, nullptr, r.error_code);
       p->done(std::move(r));
     });
   }
@@ -146,9 +162,12 @@ void route::deliver_now(const routed_parts& routed, direct_handler done) {
       const auto& t = parts_.targets[target];
       auto started = std::chrono::steady_clock::now();
       if (t.breaker && !t.breaker->allow(started)) {
+        // Not tried: offered again when the breaker lets a probe through.
         delivery_result open;
         open.state = outcome::retryable;
         open.detail = "circuit open for output '" + t.connector + "'";
+        open.retry_after = std::chrono::ceil<std::chrono::milliseconds>(
+            t.breaker->next_allowed(started) - started);
         finish(target, part, std::move(open));
         continue;
       }
@@ -182,6 +201,8 @@ void route::count_direct(std::size_t target, const message& part, const delivery
       probes.permanent->Increment();
       return;
     case outcome::not_sent:
+      // Nothing was tried: a probe the breaker granted for it is free again.
+      if (t.breaker) t.breaker->cancel_probe();
       probes.handed_back->Increment();
       return;
     case outcome::retryable:

@@ -631,6 +631,28 @@ TEST_F(RouteTest, ForwardPermanentFailureIsDeadLetteredThenAcknowledged) {
   EXPECT_NE(e->msg.body.find(R"("v":"1")"), std::string::npos) << "the mapped message is kept";
   ASSERT_TRUE(e->original.has_value()) << "and the one before the mapping, for a remap";
   EXPECT_EQ(e->original->body, R"({"nama":"Siti"})");
+
+  // As in accept mode: a message no step changed keeps itself as its
+  // original; the parts of a split keep none (a remap would resend them all).
+  auto c = cfg(config::route_mode::forward);
+  c.name = "plain";
+  auto plain = make(c);
+  EXPECT_EQ(submit(*plain, msg(R"({"p":1})")).state, ingest_result::status::accepted);
+  c.name = "split";
+  auto split = make(c, {}, wrap("1", 2));
+  EXPECT_EQ(submit(*split, msg(R"({"s":1})")).state, ingest_result::status::accepted);
+  for (const auto& l : letters()) {
+    auto entry = dlq_store->get(l.id);
+    ASSERT_TRUE(entry.has_value());
+    if (entry->route == "plain") {
+      ASSERT_TRUE(entry->original.has_value());
+      EXPECT_EQ(entry->original->body, R"({"p":1})");
+    }
+    if (entry->route == "split") {
+      EXPECT_FALSE(entry->original.has_value());
+    }
+  }
+  EXPECT_EQ(letters().size(), 4u);
 }
 
 TEST_F(RouteTest, ForwardMalformedJsonIsDeadLetteredWithoutASend) {
