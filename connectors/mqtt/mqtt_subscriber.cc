@@ -83,7 +83,7 @@ result<void> subscriber::start() {
 }
 
 void subscriber::connect() {
-  if (stopping_) return;
+  if (stopping_ || stop_reading_) return;
   ++generation_;
   decoder_.reset();
   writes_.clear();
@@ -327,6 +327,15 @@ void subscriber::fail(const std::string& why) {
   writes_.clear();
   writing_ = reading_ = awaiting_pingresp_ = false;
   if (stopping_) return;
+  if (stop_reading_) {
+    // Told to stop taking messages (shutdown, or a reload whose new input
+    // now holds the session under the same client id): reconnecting would
+    // take the session back and forth, and every takeover makes the broker
+    // send the unacknowledged messages again.
+    log_.info(settings_.client_id + ": connection closed while stopping (" + why +
+              "); not reconnecting");
+    return;
+  }
   if (was_up) log_.warn(settings_.client_id + " lost its connection: " + why);
   else log_.warn(settings_.client_id + ": " + why);
   schedule_reconnect();
