@@ -25,10 +25,12 @@ const monitoring::logger& log() {
 }
 
 // The input keeps the message and offers it again after this long: the
-// output's Retry-After if it sent one, else the route's first backoff, at
-// least a second (the unit inputs are told in).
-std::chrono::seconds retry_delay(const delivery_result& r, std::chrono::milliseconds backoff) {
-  auto wait = std::max(r.retry_after, backoff);
+// output's Retry-After if it sent one, else the route's first backoff; at
+// most the route's longest backoff (a service's 'Retry-After: 86400' is not
+// passed on to the sender as it is), at least a second (the unit inputs are
+// told in).
+std::chrono::seconds retry_delay(const delivery_result& r, const config::retry_policy& retry) {
+  auto wait = std::min(std::max(r.retry_after, retry.initial_backoff), retry.max_backoff);
   return std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(wait));
 }
 
@@ -61,7 +63,7 @@ void route::forwarded(const message_ptr& msg, const message_ptr& original,
     r.error_code = unsent ? "route.shutting_down" : "route.upstream";
     r.reason = "output '" + connector + "' did not take the message" +
                (f.result.detail.empty() ? std::string() : ": " + f.result.detail);
-    r.retry_after = retry_delay(f.result, retry_.initial_backoff);
+    r.retry_after = retry_delay(f.result, retry_);
     audit(security::audit_event::rejected, msg, nullptr, r.error_code);
     if (log().enabled(monitoring::level::debug)) {
       log().debug("not forwarded, the sender keeps it: " + r.reason, {name_, msg->id, msg->trace_id});

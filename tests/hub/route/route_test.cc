@@ -592,7 +592,9 @@ TEST_F(RouteTest, ForwardRetryableFailureLeavesTheMessageWithTheSender) {
     r.retry_after = std::chrono::seconds(3);
     return r;
   };
-  auto r = make(cfg(config::route_mode::forward));
+  auto c = cfg(config::route_mode::forward);
+  c.retry.max_backoff = std::chrono::seconds(60);
+  auto r = make(c);
   auto res = submit(*r, msg(R"({"a":1})"));
   EXPECT_EQ(res.state, ingest_result::status::unavailable);
   EXPECT_EQ(res.http_status, 503);
@@ -606,6 +608,17 @@ TEST_F(RouteTest, ForwardRetryableFailureLeavesTheMessageWithTheSender) {
                 .Value(),
             1.0);
   EXPECT_EQ(metrics.accepted.Add({{"route", "lapor"}}).Value(), 0.0);
+
+  // A day's Retry-After is not passed on as it is: at most the route's
+  // longest backoff.
+  down.script = [](const message&, int) {
+    delivery_result d;
+    d.state = outcome::retryable;
+    d.status = 429;
+    d.retry_after = std::chrono::hours(24);
+    return d;
+  };
+  EXPECT_EQ(submit(*r, msg(R"({"a":2})")).retry_after, std::chrono::seconds(60));
 }
 
 TEST_F(RouteTest, ForwardPermanentFailureIsDeadLetteredThenAcknowledged) {
