@@ -51,6 +51,15 @@ def mqtt_hub_input(port, client_id, max_pending):
             f'            reconnect_max: 200ms}}\n')
 
 
+def mqtt_forward_route(name, topic, path):
+    """A `mode: forward` route of a generated config: QoS 1 from `topic` of
+    the `broker` input to `path` of the `national` output."""
+    return (f"  {name}:\n"
+            f"    from: {{connector: broker, topics: [{{filter: {topic}, qos: 1}}]}}\n"
+            "    mode: forward\n"
+            f"    to: [{{connector: national, path: {path}}}]\n")
+
+
 def wait_for(cond, timeout=10.0, step=0.02):
     end = time.time() + timeout
     while time.time() < end:

@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from durable_util import (Checker, Hub, StandIn, cleanup, connects, free_port,  # noqa: E402
-                          hub_config, mqtt_hub_input, national, segment_files,
+                          hub_config, mqtt_forward_route, mqtt_hub_input, national, segment_files,
                           start_mosquitto, wait_for, write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
@@ -59,10 +59,7 @@ def main():
     admin, broker_port = free_port(), free_port()
     broker = start_mosquitto(tmp, broker_port)
     connectors = mqtt_hub_input(broker_port, "fwd-hub", MAX_PENDING) + national("national", standin.url)
-    routes = ("  fwd:\n"
-              "    from: {connector: broker, topics: [{filter: fwd/in, qos: 1}]}\n"
-              "    mode: forward\n"
-              "    to: [{connector: national, path: /fwd}]\n")
+    routes = mqtt_forward_route("fwd", "fwd/in", "/fwd")
     cfg = write_file(os.path.join(tmp, "simpul.yaml"), hub_config("forward-mqtt", tmp, admin, connectors, routes))
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()

@@ -21,7 +21,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from durable_util import (Checker, Hub, StandIn, cleanup, connects, free_port,  # noqa: E402
-                          hub_config, mqtt_hub_input, national, start_mosquitto, wait_for,
+                          hub_config, mqtt_forward_route, mqtt_hub_input, national, start_mosquitto,
+                          wait_for,
                           write_file)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/simpul"
@@ -34,10 +35,7 @@ def main():
     admin, broker_port = free_port(), free_port()
     broker = start_mosquitto(tmp, broker_port)
     connectors = mqtt_hub_input(broker_port, "reload-hub", 100) + national("national", standin.url)
-    routes = ("  fwd:\n"
-              "    from: {connector: broker, topics: [{filter: reload/in, qos: 1}]}\n"
-              "    mode: forward\n"
-              "    to: [{connector: national, path: /x}]\n")
+    routes = mqtt_forward_route("fwd", "reload/in", "/x")
     cfg = write_file(os.path.join(tmp, "simpul.yaml"), hub_config("mqtt-reload", tmp, admin, connectors, routes))
     hub = Hub(BINARY, cfg, admin, os.path.join(tmp, "hub.log"))
     check = Checker()
