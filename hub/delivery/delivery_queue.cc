@@ -25,15 +25,7 @@ delivery_queue::delivery_queue(asio::io_context& io, target t, settings s,
       spool_(spool),
       dlq_(dlq),
       timer_(strand_),
-      delivered_(m.delivered.Add({{"route", target_.route}, {"connector", target_.connector}})),
-      retryable_failures_(m.delivery_failures.Add(
-          {{"route", target_.route}, {"connector", target_.connector}, {"kind", "retryable"}})),
-      permanent_failures_(m.delivery_failures.Add(
-          {{"route", target_.route}, {"connector", target_.connector}, {"kind", "permanent"}})),
-      retries_(m.retries.Add({{"route", target_.route}, {"connector", target_.connector}})),
-      handed_back_(m.handed_back.Add({{"route", target_.route}, {"connector", target_.connector}})),
-      duration_(m.delivery_duration.Add({{"route", target_.route}, {"connector", target_.connector}},
-                                        monitoring::catalogue::latency_buckets())),
+      probes_(m, target_.route, target_.connector),
       end_to_end_(m.end_to_end.Add({{"route", target_.route}},
                                    monitoring::catalogue::latency_buckets())),
       in_flight_gauge_(
@@ -90,7 +82,7 @@ void delivery_queue::pump() {
 void delivery_queue::start_one(spool::spool_item item) {
   ++in_flight_;
   in_flight_gauge_.Increment();
-  if (item.attempt > 0) retries_.Increment();
+  if (item.attempt > 0) probes_.retries.Increment();
   auto started = std::chrono::steady_clock::now();
   auto msg = item.msg;
   target_.out->send(msg, target_.options,
@@ -106,11 +98,11 @@ void delivery_queue::start_one(spool::spool_item item) {
 void delivery_queue::on_result(spool::spool_item item, connectors::delivery_result r,
                                std::chrono::steady_clock::time_point started) {
   auto steady_now = std::chrono::steady_clock::now();
-  duration_.Observe(std::chrono::duration<double>(steady_now - started).count());
+  probes_.duration.Observe(std::chrono::duration<double>(steady_now - started).count());
   using outcome = connectors::delivery_result::outcome;
   if (r.state == outcome::delivered) {
     if (target_.breaker) target_.breaker->on_success();
-    delivered_.Increment();
+    probes_.delivered.Increment();
     end_to_end_.Observe(
         std::chrono::duration<double>(clock::now() - item.msg->received_at).count());
     spool_.ack(item);
@@ -132,7 +124,7 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
     spool_.release(item);
     // Nothing was tried: a probe the breaker granted for it is free again.
     if (target_.breaker) target_.breaker->cancel_probe();
-    handed_back_.Increment();
+    probes_.handed_back.Increment();
     if (log().enabled(monitoring::level::debug)) {
       log().debug("not sent to " + target_.connector + " (draining): left in the spool",
                   {target_.route, item.msg->id, item.msg->trace_id});
@@ -141,11 +133,11 @@ void delivery_queue::on_result(spool::spool_item item, connectors::delivery_resu
   } else if (r.state == outcome::permanent) {
     // The service answered: it is alive, the message is wrong.
     if (target_.breaker) target_.breaker->on_success();
-    permanent_failures_.Increment();
+    probes_.permanent.Increment();
     dead_letter(std::move(item), "delivery.permanent", r);
   } else {
     if (target_.breaker) target_.breaker->on_failure(steady_now);
-    retryable_failures_.Increment();
+    probes_.retryable.Increment();
     auto attempts = item.attempt + 1;
     if (stopped_) {
       spool_.release(item);  // shutting down: stays pending for the next run

@@ -21,6 +21,7 @@
 #include "hub/config/hub_config.h"
 #include "hub/delivery/circuit_breaker.h"
 #include "hub/delivery/dead_letter.h"
+#include "hub/delivery/delivery_probes.h"
 #include "hub/spool/route_spool.h"
 #include "monitoring/catalogue.h"
 
@@ -99,12 +100,7 @@ class delivery_queue : public std::enable_shared_from_this<delivery_queue> {
   std::mt19937_64 rng_{std::random_device{}()};
 
   // probes, resolved once
-  prometheus::Counter& delivered_;
-  prometheus::Counter& retryable_failures_;
-  prometheus::Counter& permanent_failures_;
-  prometheus::Counter& retries_;
-  prometheus::Counter& handed_back_;  ///< not_sent during a drain
-  prometheus::Histogram& duration_;
+  delivery_probes probes_;
   prometheus::Histogram& end_to_end_;
   prometheus::Gauge& in_flight_gauge_;
   monitoring::catalogue& metrics_;

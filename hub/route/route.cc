@@ -63,17 +63,8 @@ route::route(asio::io_context& io, const config::route_config& cfg, parts p,
       end_to_end_(m.end_to_end.Add({{"route", cfg.name}}, monitoring::catalogue::latency_buckets())),
       metrics_(m) {
   // Request-reply and forward count deliveries themselves; resolved once, not per call.
-  for (const auto& t : parts_.targets) {
-    const prometheus::Labels labels{{"route", name_}, {"connector", t.connector}};
-    auto kind = [&](const char* k) {
-      auto l = labels;
-      l.emplace("kind", k);
-      return &m.delivery_failures.Add(l);
-    };
-    direct_.push_back({&m.delivered.Add(labels), kind("retryable"), kind("permanent"),
-                       &m.handed_back.Add(labels),
-                       &m.delivery_duration.Add(labels, monitoring::catalogue::latency_buckets())});
-  }
+  direct_.reserve(parts_.targets.size());
+  for (const auto& t : parts_.targets) direct_.emplace_back(m, name_, t.connector);
 }
 
 void route::start() {
@@ -425,7 +416,7 @@ void route::request_reply(message_ptr msg, connectors::ingest_handler done) {
   ++in_flight_;
   in_flight_gauge_.Increment();
   auto self = shared_from_this();
-  auto& delivered = *direct_[target].delivered;
+  auto& delivered = direct_[target].delivered;
   c->timer.expires_after(timeout_);
   c->timer.async_wait([c, self](boost::system::error_code ec) {
     if (ec || c->answered.exchange(true)) return;

@@ -16,6 +16,7 @@
 
 #include "connectors/connector.h"
 #include "hub/config/hub_config.h"
+#include "hub/delivery/delivery_probes.h"
 #include "hub/delivery/delivery_queue.h"
 #include "hub/delivery/dead_letter.h"
 #include "hub/route/expression.h"
@@ -193,15 +194,8 @@ class route final : public connectors::ingress, public std::enable_shared_from_t
   prometheus::Counter& mapped_;
   prometheus::Gauge& in_flight_gauge_;
   prometheus::Histogram& step_duration_;
-  /// Per target, for request-reply and forward deliveries (resolved once).
-  struct direct_probes {
-    prometheus::Counter* delivered;
-    prometheus::Counter* retryable;
-    prometheus::Counter* permanent;
-    prometheus::Counter* handed_back;
-    prometheus::Histogram* duration;
-  };
-  std::vector<direct_probes> direct_;
+  /// Per target, for request-reply and forward deliveries.
+  std::vector<delivery_probes> direct_;
   prometheus::Histogram& end_to_end_;
   monitoring::catalogue& metrics_;
 };

@@ -186,11 +186,11 @@ void route::count_direct(std::size_t target, const message& part, const delivery
   const auto& probes = direct_[target];
   const auto& t = parts_.targets[target];
   auto now = std::chrono::steady_clock::now();
-  probes.duration->Observe(std::chrono::duration<double>(now - started).count());
+  probes.duration.Observe(std::chrono::duration<double>(now - started).count());
   switch (r.state) {
     case outcome::delivered:
       if (t.breaker) t.breaker->on_success();
-      probes.delivered->Increment();
+      probes.delivered.Increment();
       end_to_end_.Observe(
           std::chrono::duration<double>(std::chrono::system_clock::now() - part.received_at).count());
       if (parts_.audit) {
@@ -200,16 +200,16 @@ void route::count_direct(std::size_t target, const message& part, const delivery
       return;
     case outcome::permanent:
       if (t.breaker) t.breaker->on_success();  // it answered: alive, the message is wrong
-      probes.permanent->Increment();
+      probes.permanent.Increment();
       return;
     case outcome::not_sent:
       // Nothing was tried: a probe the breaker granted for it is free again.
       if (t.breaker) t.breaker->cancel_probe();
-      probes.handed_back->Increment();
+      probes.handed_back.Increment();
       return;
     case outcome::retryable:
       if (t.breaker) t.breaker->on_failure(now);
-      probes.retryable->Increment();
+      probes.retryable.Increment();
       return;
   }
 }
